@@ -1,0 +1,241 @@
+"""The command line: thin click commands over the linter, fixer and reporters."""
+from __future__ import annotations
+
+import difflib
+import enum
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .errors import ConfigError
+
+
+class ExitCode(enum.IntEnum):
+    OK = 0  # no finding at or above the failing severity (or --exit-zero)
+    FINDINGS = 1  # findings at or above the failing severity; --diff: there is a diff
+    USAGE = 2  # usage or config error: unknown rule, bad path, invalid config, unreadable schema
+
+
+EXIT_HELP = """\b
+Exit codes:
+  0  no finding at or above the failing severity (default: error)
+  1  findings at or above the failing severity (with --diff: files would change)
+  2  usage or configuration error (unknown rule, missing path, invalid config or schema)"""
+
+
+def _names(values: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
+
+
+def _fail(message: str) -> None:
+    click.echo(f"guidelint: error: {message}", err=True)
+    sys.exit(ExitCode.USAGE)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_HELP)
+@click.version_option(__version__, prog_name="guidelint")
+def main() -> None:
+    """Lint, fix and export Markdown interview-preparation guides."""
+
+
+def _check_options(function: Any) -> Any:
+    options = [
+        click.argument("paths", nargs=-1, type=click.Path()),
+        click.option("--select", multiple=True, help="Only these rules (codes, slugs, code prefixes, ALL)."),
+        click.option("--extend-select", multiple=True, help="Enable these rules on top of the defaults."),
+        click.option("--ignore", multiple=True, help="Skip these rules (codes or slugs)."),
+        click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+                     show_default=True, help="Output format."),
+        click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default=None,
+                     help="Lowest severity that fails the run [default: error]."),
+        click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings."),
+        click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
+                     help="Config file (default: guidelint.toml or pyproject.toml found upwards)."),
+        click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff: also apply unsafe fixes."),
+        click.option("--diff", is_flag=True, help="Print what --fix would change; write nothing."),
+        click.option("--fix-only", is_flag=True, help="Fix, and do not report what remains."),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+@main.command(epilog=EXIT_HELP)
+@_check_options
+@click.option("--fix", is_flag=True, help="Apply safe fixes (atomically), then report what remains.")
+def check(**kwargs: Any) -> None:
+    """Lint guides: files and folders (*.md, *.markdown) [default: .]."""
+    sys.exit(_run(**kwargs))
+
+
+@main.command(epilog=EXIT_HELP)
+@_check_options
+def fix(**kwargs: Any) -> None:
+    """Fix guides in place: the same as `check --fix`."""
+    sys.exit(_run(fix=True, **kwargs))
+
+
+def _build_linter(config_path: str | None, **cli: Any) -> Any:
+    from . import config as config_module
+    from .diagnostics import Severity
+    from .engine import Linter
+
+    config = config_module.load(Path(config_path) if config_path else None)
+    values: dict[str, Any] = {
+        "select": _names(cli["select"]) or None,
+        "extend_select": _names(cli["extend_select"]),
+        "ignore": _names(cli["ignore"]),
+        "fail_on": Severity.parse(cli["fail_on"]) if cli.get("fail_on") else None,
+    }
+    for key in ("select", "extend_select", "ignore"):
+        if values[key]:
+            config_module.resolve_rules(values[key])
+    if values["extend_select"] or values["ignore"]:
+        values["extend_select"] = tuple(config.extend_select) + values["extend_select"]
+        values["ignore"] = tuple(config.ignore) + values["ignore"]
+    config = config.with_cli(**values)
+    return Linter(config)
+
+
+def _run(paths: tuple[str, ...], select: tuple[str, ...], extend_select: tuple[str, ...],
+         ignore: tuple[str, ...], output_format: str, fail_on: str | None, exit_zero: bool,
+         config_path: str | None, unsafe_fixes: bool, diff: bool, fix_only: bool, fix: bool = False) -> int:
+    from .discover import discover
+    from .fixer import WriteError, fix_source, write_atomic
+    from .reporters import REPORTERS, RunSummary
+
+    try:
+        linter = _build_linter(config_path, select=select, extend_select=extend_select, ignore=ignore,
+                               fail_on=fail_on)
+        files = discover(paths or (".",), exclude=linter.config.exclude)
+    except ConfigError as error:
+        _fail(str(error))
+    diagnostics = []
+    fixing = fix or fix_only or diff
+    fixed_count = 0
+    diff_found = False
+    unsafe_fixable = 0
+    write_failed = False
+    for path in files:
+        source = linter.read(path)
+        if not fixing:
+            result = linter.lint_source(source)
+            diagnostics.extend(result.diagnostics)
+            continue
+        fixed = fix_source(linter, source, unsafe=unsafe_fixes)
+        for message in fixed.refused:
+            click.echo(f"{path}: fix refused: {message}", err=True)
+        if not fixed.converged:
+            click.echo(f"{path}: fixes did not converge after several rounds; file left unchanged", err=True)
+        if fixed.changed:
+            if diff:
+                diff_found = True
+                click.echo("".join(difflib.unified_diff(
+                    source.text.splitlines(keepends=True), fixed.text.splitlines(keepends=True),
+                    fromfile=f"a/{path}", tofile=f"b/{path}")), nl=False)
+                if not fixed.text.endswith("\n") or not source.text.endswith("\n"):
+                    click.echo("\n\\ No newline at end of file")
+            else:
+                try:
+                    write_atomic(path, fixed.to_bytes(), expected=_original_bytes(source))
+                    fixed_count += len(fixed.applied)
+                except (WriteError, OSError) as error:
+                    click.echo(f"guidelint: error: {error}", err=True)
+                    write_failed = True
+                    diagnostics.extend(linter.lint_source(source).diagnostics)
+                    continue
+        remaining = fixed.remaining
+        unsafe_fixable += sum(1 for d in remaining if d.fix is not None and not d.fix.safe) if not unsafe_fixes else 0
+        diagnostics.extend(remaining)
+    diagnostics.sort()
+    if diff:
+        return ExitCode.FINDINGS if diff_found and not exit_zero else ExitCode.OK
+    summary = RunSummary(files=len(files), diagnostics=diagnostics, unsafe_fixable=unsafe_fixable,
+                         fixed=fixed_count)
+    if not fix_only:
+        click.echo(REPORTERS[output_format](summary), nl=False)
+    elif fixed_count:
+        click.echo(f"Fixed {fixed_count} finding{'s' if fixed_count != 1 else ''}.", err=True)
+    if write_failed:
+        return ExitCode.USAGE
+    failing = linter.config.fail_on
+    if fix_only or exit_zero:
+        return ExitCode.OK
+    return ExitCode.FINDINGS if any(d.severity >= failing for d in diagnostics) else ExitCode.OK
+
+
+def _original_bytes(source: Any) -> bytes:
+    from .source import encode
+
+    return encode(source.text, bom=source.bom)
+
+
+@main.command("rules")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def rules_command(output_format: str) -> None:
+    """List every rule: code, slug, default severity, fix, on by default, summary."""
+    from .rules import REGISTRY
+
+    rows = [{"code": r.code, "rule": r.slug, "severity": r.severity.label, "fix": r.fix, "enabled": r.enabled,
+             "summary": r.summary} for r in REGISTRY.values()]
+    if output_format == "json":
+        click.echo(json.dumps(rows, indent=2))
+        return
+    for row in rows:
+        fixable = row["fix"] or "-"
+        state = "" if row["enabled"] else " (off by default)"
+        click.echo(f"{row['code']}  {row['rule']:<26} {row['severity']:<8} fix:{fixable:<7} {row['summary']}{state}")
+
+
+@main.command()
+@click.argument("rule")
+def explain(rule: str) -> None:
+    """Print a rule's documentation (by code or slug)."""
+    from .config import resolve_rules
+    from .rules import REGISTRY
+
+    try:
+        codes = resolve_rules([rule])
+    except ConfigError as error:
+        _fail(str(error))
+    if len(codes) != 1:
+        _fail(f"{rule!r} names {len(codes)} rules; name one")
+    found = REGISTRY[codes[0]]
+    state = "on" if found.enabled else "off"
+    click.echo(f"{found.code} [{found.slug}]  severity: {found.severity.label}  fix: {found.fix or 'none'}  "
+               f"default: {state}\n")
+    click.echo(found.doc.strip())
+
+
+@main.command("config")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None)
+def config_command(config_path: str | None) -> None:
+    """Show the effective configuration and where each value comes from."""
+    from . import config as config_module
+    from .resources import data_dir
+
+    try:
+        config = config_module.load(Path(config_path) if config_path else None)
+    except ConfigError as error:
+        _fail(str(error))
+    click.echo(f"config file: {config.file or '(none found; defaults)'}")
+    enabled = [rule.code for rule in config.enabled_rules()]
+    values = {
+        "select": list(config.select) if config.select is not None else "(rules on by default)",
+        "extend-select": list(config.extend_select),
+        "ignore": list(config.ignore),
+        "fail-on": config.fail_on.label,
+        "schema": str(config.schema or data_dir("schemas") / "guide.schema.json"),
+        "rules-data": str(config.rules_data or data_dir("rules")),
+        "max-file-size": config.max_file_size,
+        "exclude": list(config.exclude),
+        "severity": {code: level.label for code, level in config.severity.items()},
+        "options": {code: dict(options) for code, options in config.options.items()},
+    }
+    for key, value in values.items():
+        click.echo(f"{key} = {json.dumps(value)}  # {config.origins.get(key, 'default')}")
+    click.echo(f"enabled rules = {json.dumps(enabled)}")

@@ -1,0 +1,89 @@
+"""Findings, fixes and edits: the values that flow from rules to reporters and the fixer."""
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class Severity(enum.IntEnum):
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, name: str) -> Severity:
+        try:
+            return cls[name.strip().upper()]
+        except KeyError:
+            raise ValueError(f"unknown severity {name!r} (use error, warning or info)") from None
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace text[start:end] (character offsets in the BOM-less text) with `replacement`."""
+
+    start: int
+    end: int
+    replacement: str = ""
+
+
+@dataclass(frozen=True)
+class Fix:
+    description: str
+    edits: tuple[Edit, ...]
+    safe: bool = True
+
+    @property
+    def applicability(self) -> str:
+        return "safe" if self.safe else "unsafe"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What a rule yields: a message at a character range, maybe with a fix. The engine adds the rest."""
+
+    message: str
+    start: int = 0
+    end: int | None = None
+    fix: Fix | None = None
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    path: str
+    line: int
+    column: int
+    code: str
+    end_line: int
+    end_column: int
+    slug: str
+    severity: Severity = field(compare=False)
+    message: str = field(compare=False)
+    fix: Fix | None = field(default=None, compare=False)
+
+    @property
+    def fixable(self) -> bool:
+        return self.fix is not None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "end_line": self.end_line,
+            "end_column": self.end_column,
+            "code": self.code,
+            "rule": self.slug,
+            "severity": self.severity.label,
+            "message": self.message,
+            "fixable": self.fix is not None,
+            "fix": None if self.fix is None else {
+                "description": self.fix.description,
+                "applicability": self.fix.applicability,
+            },
+        }

@@ -1,0 +1,328 @@
+"""Build the Document model from a Source: front matter, Markdown tree, sections, groups, questions, answers.
+
+Everything here reads the neutral `markdown.Node` tree; only `markdown.py` knows the parser.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from . import frontmatter, markdown
+from .markdown import Node
+from .model import Answer, Document, Entry, Example, Group, Heading, Part, Question
+from .policy import PART_KINDS, Policy, normalize_label
+from .source import Source
+
+_QUESTION_HEADING = re.compile(r"^(\d{1,4})[.)]\s+(\S.*)$")
+_LIST_NUMBER = re.compile(r"[ \t>]*(\d{1,9})[.)]")
+_HEADING_NUMBER = re.compile(r"[ \t]*#*[ \t]*(\d{1,4})[.)]")
+_HOISTED = frozenset({"best_practices", "pitfalls", "follow_ups"})
+
+
+def build(source: Source, policy: Policy) -> Document:
+    """The Document for a decoded source. Never raises on content; problems become model facts."""
+    text = source.text
+    front = frontmatter.split(text)
+    body_start = front.end if front else 0
+    document = Document(path=source.path, source=source, front_matter=front)
+    if source.problem is not None:
+        return document
+    tree = markdown.parse(text[body_start:], base=body_start)
+    document.too_deep_at = tree.too_deep_at
+    document.blocks = tree.root.children
+    _collect_code(tree.root, document.code_spans)
+    _Builder(document, policy).run()
+    return document
+
+
+def _collect_code(root: Node, spans: list[tuple[int, int]]) -> None:
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.tag in ("CodeBlock", "HtmlBlock"):
+            spans.append((node.start, node.end))
+        elif node.is_block or node is root:
+            stack.extend(node.children)
+    spans.sort()
+
+
+# --- inline helpers -------------------------------------------------------------------------------------
+
+def _plain(nodes: list[Node]) -> str:
+    return Node("Span", 0, 0, children=list(nodes)).plain()
+
+
+def _item_parts(item: Node) -> tuple[list[Node], list[Node]]:
+    """An item's leading inline content (tight or loose) and the blocks after it."""
+    children = item.children
+    lead: list[Node] = []
+    index = 0
+    while index < len(children) and not children[index].is_block:
+        lead.append(children[index])
+        index += 1
+    if not lead and children and children[0].tag == "Paragraph":
+        return list(children[0].children), children[1:]
+    return lead, children[index:]
+
+
+@dataclass
+class _Labelled:
+    label: str | None
+    rest: Entry | None  # the text after the label
+    nested: list[Node] = field(default_factory=list)  # nested list items
+    blocks: list[Node] = field(default_factory=list)  # other nested blocks
+    start: int = 0
+
+
+class _Builder:
+    def __init__(self, document: Document, policy: Policy) -> None:
+        self.document = document
+        self.policy = policy
+        self.text = document.source.text
+
+    # --- structure --------------------------------------------------------------------------------------
+
+    def run(self) -> None:
+        document = self.document
+        policy = self.policy
+        section_level: int | None = None  # the questions section's heading level, while inside it
+        group: Group | None = None
+        question: Question | None = None
+        answer_blocks: list[Node] = []
+        strays_after_last: list[Node] = []
+        current_section: tuple[Heading, list[Node]] | None = None
+
+        def close_question() -> None:
+            nonlocal question
+            if question is not None:
+                question.answer, trailing = self.answer(answer_blocks)
+                question.end = answer_blocks[-1].end if answer_blocks else question.end
+                strays_after_last[:] = trailing
+            question = None
+
+        for block in document.blocks:
+            if block.tag == "Heading":
+                close_question()
+                heading = Heading(block.level, block.plain(), block.start, block.end)
+                document.headings.append(heading)
+                current_section = None
+                if section_level is not None and heading.level <= section_level:
+                    section_level, group = None, None
+                if group is not None and heading.level <= group.heading.level:
+                    group = None
+                match = _QUESTION_HEADING.match(heading.text)
+                if match:
+                    question = Question(
+                        number=int(match.group(1)), number_span=self._number_span(_HEADING_NUMBER, block.start),
+                        text=match.group(2).strip(), start=block.start, end=block.end, style="heading",
+                        group=group, answer=Answer())
+                    document.questions.append(question)
+                    answer_blocks = []
+                    strays_after_last = []
+                elif section_level is None and document.questions_heading is None and \
+                        policy.is_questions_heading(heading.text):
+                    section_level = heading.level
+                    document.questions_heading = heading
+                elif section_level is not None:
+                    group = Group(heading.text, policy.group_key(heading.text), heading)
+                    document.groups.append(group)
+                else:
+                    current_section = (heading, [])
+                    document.sections.append((heading, ""))
+                continue
+            if question is not None:
+                answer_blocks.append(block)
+            elif section_level is not None and block.tag == "List" and block.ordered and \
+                    any(self._is_list_question(item) for item in block.children):
+                strays_after_last = []
+                for item in block.children:
+                    if self._is_list_question(item):
+                        document.questions.append(self._list_question(item, group))
+            elif section_level is not None or document.questions:
+                if block.tag not in ("Rule", "HtmlBlock"):
+                    strays_after_last.append(block)
+            elif current_section is not None:
+                current_section[1].append(block)
+                document.sections[-1] = (current_section[0], self._blocks_text(current_section[1]))
+        close_question()
+        document.after_questions = [self._entry_of(block) for block in strays_after_last
+                                    if block.tag == "Paragraph"] if document.questions else []
+
+    def _number_span(self, pattern: re.Pattern[str], start: int) -> tuple[int, int] | None:
+        match = pattern.match(self.text, start)
+        return match.span(1) if match else None
+
+    def _is_list_question(self, item: Node) -> bool:
+        lead, rest = _item_parts(item)
+        visible = [node for node in lead if not (node.tag == "Text" and not node.text.strip())
+                   and node.tag not in ("SoftBreak", "HardBreak")]
+        if len(visible) == 1 and visible[0].tag in ("Strong", "Emphasis"):
+            return True
+        return bool(rest) and _plain(lead).endswith("?")
+
+    def _list_question(self, item: Node, group: Group | None) -> Question:
+        lead, rest = _item_parts(item)
+        number_span = self._number_span(_LIST_NUMBER, item.start)
+        number = int(self.text[number_span[0]:number_span[1]]) if number_span else None
+        answer, trailing = self.answer(rest)
+        if trailing:
+            answer.other.append(Part("other", None, trailing[0].start,
+                                     [self._entry_of(block) for block in trailing]))
+        return Question(number=number, number_span=number_span, text=_plain(lead), start=item.start,
+                        end=item.end, style="list", group=group, answer=answer)
+
+    # --- text -------------------------------------------------------------------------------------------
+
+    def _raw(self, start: int, end: int) -> str:
+        return self.text[start:end].strip()
+
+    def _entry_of(self, block: Node) -> Entry:
+        return Entry(self._blocks_text([block]), self._raw(block.start, block.end), block.start)
+
+    def _blocks_text(self, blocks: list[Node]) -> str:
+        lines: list[str] = []
+        for block in blocks:
+            if block.tag == "List":
+                for item in block.children:
+                    lead, rest = _item_parts(item)
+                    line = _plain(lead)
+                    nested = self._blocks_text(rest)
+                    lines.append(f"{line}\n{nested}" if nested and line else line or nested)
+            elif block.tag not in ("HtmlBlock", "Rule"):
+                lines.append(block.plain() if block.tag != "CodeBlock" else _plain(block.children))
+        return "\n".join(line for line in lines if line)
+
+    # --- answers ----------------------------------------------------------------------------------------
+
+    def _labelled(self, lead: list[Node], blocks: list[Node], start: int) -> _Labelled:
+        """Split '**Label:** rest' (or '**Label**: rest', '*Label:* rest') from its text."""
+        nodes = list(lead)
+        while nodes and nodes[0].tag == "Text" and not nodes[0].text.strip():
+            nodes.pop(0)
+        label: str | None = None
+        if nodes and nodes[0].tag in ("Strong", "Emphasis"):
+            inner = nodes[0].plain()
+            after = nodes[1:]
+            if inner.endswith(":"):
+                label, nodes = inner[:-1].strip(), after
+            elif after and after[0].tag == "Text" and after[0].text.lstrip().startswith(":"):
+                label = inner.strip()
+                colon = after[0].text.index(":")
+                first = Node("Text", after[0].start + colon + 1, after[0].end, text=after[0].text[colon + 1:])
+                nodes = [first, *after[1:]]
+        rest_text = _plain(nodes).lstrip(": ").strip()
+        rest = None
+        if rest_text:
+            rest = Entry(rest_text, self._raw(nodes[0].start, nodes[-1].end).lstrip(":").strip(), nodes[0].start)
+        nested = [item for block in blocks if block.tag == "List" for item in block.children]
+        others = [block for block in blocks if block.tag not in ("List", "HtmlBlock")]
+        return _Labelled(label or None, rest, nested, others, start)
+
+    def _item(self, item: Node) -> _Labelled:
+        lead, rest = _item_parts(item)
+        start = lead[0].start if lead else item.start
+        return self._labelled(lead, rest, start)
+
+    def _whole_entry(self, labelled: _Labelled, *, with_label: bool) -> Entry | None:
+        """All of a labelled piece's text as one entry (its nested items folded in)."""
+        parts: list[str] = []
+        if with_label and labelled.label:
+            parts.append(f"{labelled.label}: {labelled.rest.text}" if labelled.rest else labelled.label)
+        elif labelled.rest:
+            parts.append(labelled.rest.text)
+        nested_text = self._blocks_text(labelled.blocks)
+        for item in labelled.nested:
+            entry = self._whole_entry(self._item(item), with_label=True)
+            if entry:
+                parts.append(entry.text)
+        if nested_text:
+            parts.append(nested_text)
+        if not parts:
+            return None
+        end = max([labelled.start] + [node.end for node in labelled.nested + labelled.blocks])
+        markdown_text = labelled.rest.markdown if labelled.rest and not (labelled.nested or labelled.blocks) \
+            else self._raw(labelled.rest.start if labelled.rest and not with_label else labelled.start, end)
+        return Entry("\n".join(parts), markdown_text, labelled.start)
+
+    def _entries(self, labelled: _Labelled) -> list[Entry]:
+        """A list part's entries: the text after the label, then one entry a nested item."""
+        entries = [labelled.rest] if labelled.rest else []
+        for item in labelled.nested:
+            entry = self._whole_entry(self._item(item), with_label=True)
+            if entry:
+                entries.append(entry)
+        entries.extend(self._entry_of(block) for block in labelled.blocks)
+        return entries
+
+    def answer(self, blocks: list[Node]) -> tuple[Answer, list[Node]]:
+        """The canonical answer of a question's blocks, and the trailing paragraphs after its last list."""
+        answer = Answer()
+        last_list = max((i for i, block in enumerate(blocks) if block.tag == "List"), default=-1)
+        trailing = [b for b in blocks[last_list + 1:] if b.tag == "Paragraph"] if last_list >= 0 else []
+        body = blocks[: last_list + 1] + [b for b in blocks[last_list + 1:] if b.tag != "Paragraph"] \
+            if last_list >= 0 else blocks
+        for block in body:
+            if block.tag == "List":
+                for item in block.children:
+                    self._part(answer, self._item(item))
+            elif block.tag == "Paragraph":
+                labelled = self._labelled(block.children, [], block.start)
+                if labelled.label and normalize_label(labelled.label)[0] in self.policy.answer_labels:
+                    if labelled.rest:
+                        answer.other.append(Part("other", None, labelled.rest.start, [labelled.rest]))
+                    continue
+                self._part(answer, labelled)
+            elif block.tag not in ("HtmlBlock", "Rule"):
+                answer.other.append(Part("other", None, block.start, [self._entry_of(block)]))
+        return answer, trailing
+
+    def _kind(self, label: str | None) -> str:
+        if label is None:
+            return "other"
+        name = normalize_label(label)[0]
+        if name in self.policy.example_containers:
+            return "example_container"
+        return self.policy.part_labels.get(name, "other")
+
+    def _part(self, answer: Answer, labelled: _Labelled) -> None:
+        kind = self._kind(labelled.label)
+        if labelled.label is not None:
+            answer.labels.append((labelled.label, kind, labelled.start))
+        if kind == "example_container":
+            if labelled.rest:
+                answer.other.append(Part("other", labelled.label, labelled.start, [labelled.rest]))
+            for item in labelled.nested:
+                answer.examples.append(self._example(answer, self._item(item)))
+        elif kind == "examples":
+            answer.examples.append(self._example(answer, labelled))
+        elif kind in PART_KINDS:
+            getattr(answer, kind).extend(self._entries(labelled))
+        else:
+            answer.other.append(Part("other", labelled.label, labelled.start, self._entries(labelled)))
+
+    def _example(self, answer: Answer, labelled: _Labelled) -> Example:
+        texts = [labelled.rest.text] if labelled.rest else []
+        example = Example(title=labelled.label, text="", start=labelled.start,
+                          markdown=labelled.rest.markdown if labelled.rest else "")
+        for item in labelled.nested:
+            inner = self._item(item)
+            name = normalize_label(inner.label)[0] if inner.label else None
+            field_name = self.policy.example_fields.get(name) if name else None
+            kind = self.policy.part_labels.get(name) if name else None
+            if inner.label is not None:
+                answer.labels.append((inner.label, field_name or kind or "other", inner.start))
+            if field_name:
+                entry = self._whole_entry(inner, with_label=False)
+                if entry:
+                    getattr(example, field_name).append(entry)
+            elif kind in _HOISTED:
+                getattr(answer, kind).extend(self._entries(inner))
+            elif inner.label:
+                example.other.append(Part("other", inner.label, inner.start, self._entries(inner)))
+            else:
+                entry = self._whole_entry(inner, with_label=False)
+                if entry:
+                    texts.append(entry.text)
+        texts.extend(self._entry_of(block).text for block in labelled.blocks)
+        example.text = "\n".join(texts)
+        return example

@@ -1,0 +1,92 @@
+"""The linter: read, parse once, run the selected rules, turn findings into Diagnostics."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import document as document_builder
+from . import policy as policy_module
+from .config import Config
+from .diagnostics import Diagnostic, Finding
+from .jsonschema_util import Validator
+from .model import Document
+from .resources import data_dir
+from .rules import Context, Rule
+from .source import ReadProblem, Source, decode
+
+
+@dataclass
+class LintResult:
+    path: str
+    source: Source
+    document: Document
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+class Linter:
+    """Built once per run from a Config; `lint_source` is a pure function of the source text."""
+
+    def __init__(self, config: Config | None = None) -> None:
+        self.config = config or Config()
+        self.policy = policy_module.load(self.config.rules_data)
+        self.schema = Validator.from_file(self.config.schema or data_dir("schemas") / "guide.schema.json")
+        self.rules: list[tuple[Rule, Context]] = [
+            (rule, Context(self.config.options_of(rule), self.policy, self.schema))
+            for rule in self.config.enabled_rules()
+        ]
+
+    def read(self, path: str) -> Source:
+        try:
+            size = os.stat(path).st_size
+            if size > self.config.max_file_size:
+                return Source(path, "", problem=ReadProblem(
+                    f"file is {size:,} bytes, over the limit of {self.config.max_file_size:,} "
+                    "(max-file-size); not checked", "too-large"))
+            with open(path, "rb") as handle:
+                data = handle.read(self.config.max_file_size + 1)
+        except IsADirectoryError:
+            return Source(path, "", problem=ReadProblem("is a directory, not a file", "unreadable"))
+        except OSError as error:
+            return Source(path, "", problem=ReadProblem(f"cannot read file: {error.strerror or error}", "unreadable"))
+        return decode(data, path, max_bytes=self.config.max_file_size)
+
+    def build(self, source: Source) -> Document:
+        return document_builder.build(source, self.policy)
+
+    def check(self, document: Document) -> list[Diagnostic]:
+        readable = document.source.problem is None
+        diagnostics: list[Diagnostic] = []
+        lines = document.lines
+        for rule, context in self.rules:
+            if not readable and rule.needs_text:
+                continue
+            severity = self.config.severity_of(rule)
+            for finding in rule.check(document, context):
+                diagnostics.append(_diagnostic(document.path, rule, severity, finding, lines))
+        diagnostics.sort()
+        return diagnostics
+
+    def lint_source(self, source: Source) -> LintResult:
+        document = self.build(source)
+        return LintResult(source.path, source, document, self.check(document))
+
+    def lint_path(self, path: str) -> LintResult:
+        return self.lint_source(self.read(path))
+
+    def lint_text(self, text: str, path: str = "<text>") -> LintResult:
+        return self.lint_source(decode(text.encode("utf-8"), path, max_bytes=self.config.max_file_size))
+
+
+def _diagnostic(path: str, rule: Rule, severity, finding: Finding, lines) -> Diagnostic:  # type: ignore[no-untyped-def]
+    line, column = lines.position(finding.start)
+    end_line, end_column = lines.position(finding.end if finding.end is not None else finding.start)
+    return Diagnostic(path=path, line=line, column=column, code=rule.code, end_line=end_line,
+                      end_column=end_column, slug=rule.slug, severity=severity, message=finding.message,
+                      fix=finding.fix)
+
+
+def load_config(config_path: Path | None = None) -> Config:
+    from . import config as config_module
+
+    return config_module.load(config_path)

@@ -1,0 +1,177 @@
+"""Apply fixes: one engine for all rules. Edits right to left, overlaps skipped, re-lint until stable,
+then a guard that the Document kept everything the fixes did not mean to change, then an atomic write."""
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass, field
+from typing import Any
+
+from .diagnostics import Diagnostic, Edit, Fix
+from .engine import Linter
+from .model import Document
+from .rules import REGISTRY
+from .source import Source, encode
+
+MAX_ROUNDS = 10
+
+
+@dataclass
+class FixResult:
+    source: Source  # the original
+    text: str  # the fixed text (BOM-less; equal to source.text when nothing changed)
+    applied: list[tuple[str, str]] = field(default_factory=list)  # (code, description)
+    remaining: list[Diagnostic] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)  # why some fixes were not applied
+    converged: bool = True
+
+    @property
+    def changed(self) -> bool:
+        return self.text != self.source.text
+
+    def to_bytes(self) -> bytes:
+        return encode(self.text, bom=self.source.bom)
+
+
+def apply_edits(text: str, fixes: list[tuple[str, Fix]]) -> tuple[str, list[tuple[str, Fix]]]:
+    """Apply whole fixes whose edits overlap no fix taken before them (in text order)."""
+    taken: list[tuple[str, Fix]] = []
+    spans: list[tuple[int, int]] = []
+    for code, fix in sorted(fixes, key=lambda item: (min(e.start for e in item[1].edits), item[0])):
+        if any(not (e.end <= s or e.start >= t) or (e.start == e.end == s) for e in fix.edits for s, t in spans):
+            continue
+        taken.append((code, fix))
+        spans.extend((edit.start, edit.end) for edit in fix.edits)
+    edits: list[Edit] = sorted((edit for _, fix in taken for edit in fix.edits), key=lambda e: (e.start, e.end),
+                               reverse=True)
+    for edit in edits:
+        text = text[: edit.start] + edit.replacement + text[edit.end:]
+    return text, taken
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split())
+
+
+def signature(document: Document) -> dict[str, Any]:
+    """What a Document says, by aspect, with whitespace folded: the guard compares these."""
+    from .yamlnodes import to_json
+
+    aspects: dict[str, Any] = {}
+    front = document.front_matter
+    aspects["front-matter"] = (front is not None, front.error if front else None)
+    for key, value in (to_json(document.metadata) or {}).items():
+        aspects[f"meta:{key}"] = value
+    aspects["numbers"] = [q.number for q in document.questions]
+    questions = []
+    question_other = []
+    for q in document.questions:
+        a = q.answer
+        questions.append((
+            q.group.name if q.group else None, _norm(q.text),
+            [(e.title, _norm(e.text), [_norm(x.text) for x in e.context], [_norm(x.text) for x in e.approach],
+              [_norm(x.text) for x in e.outcome], [(p.label, [_norm(x.text) for x in p.entries]) for p in e.other])
+             for e in a.examples],
+            *([_norm(x.text) for x in getattr(a, kind)] for kind in ("outcomes", "best_practices", "pitfalls",
+                                                                        "follow_ups")),
+        ))
+        question_other.append([(p.label, [_norm(x.text) for x in p.entries]) for p in a.other])
+    aspects["questions"] = questions
+    aspects["question-other"] = question_other
+    aspects["headings"] = [(h.level, _norm(h.text)) for h in document.headings]
+    aspects["sections"] = [(_norm(h.text), _norm(text)) for h, text in document.sections]
+    aspects["after"] = [_norm(e.text) for e in document.after_questions]
+    return aspects
+
+
+def guard(before: Document, after: Document, allowed: set[str]) -> list[str]:
+    """Aspects that changed although no applied fix meant to change them."""
+    old, new = signature(before), signature(after)
+    changed = []
+    for key in sorted(set(old) | set(new)):
+        if key in allowed:
+            continue
+        if old.get(key) != new.get(key):
+            changed.append(key)
+    return changed
+
+
+def fix_source(linter: Linter, source: Source, *, unsafe: bool = False) -> FixResult:
+    result = FixResult(source=source, text=source.text)
+    if source.problem is not None:
+        result.remaining = linter.lint_source(source).diagnostics
+        return result
+    current = linter.lint_source(source)
+    banned: set[str] = set()
+    for _round in range(MAX_ROUNDS):
+        candidates = [(d.code, d.fix) for d in current.diagnostics
+                      if d.fix is not None and (d.fix.safe or unsafe) and d.code not in banned]
+        if not candidates:
+            break
+        new_text, taken = apply_edits(current.source.text, candidates)
+        if new_text == current.source.text:
+            break
+        fixed = linter.lint_source(Source(source.path, new_text, bom=source.bom))
+        allowed = {aspect for code, _ in taken for aspect in REGISTRY[code].changes}
+        broken = guard(current.document, fixed.document, allowed)
+        if broken or fixed.source.problem is not None:
+            codes = sorted({code for code, _ in taken})
+            if len(codes) == 1:
+                banned.add(codes[0])
+                result.refused.append(f"{REGISTRY[codes[0]].slug}: its fix would change {', '.join(broken)}")
+            else:  # find the culprit: apply each rule's fixes alone
+                for code in codes:
+                    alone_text, _ = apply_edits(current.source.text, [c for c in taken if c[0] == code])
+                    alone = linter.lint_source(Source(source.path, alone_text, bom=source.bom))
+                    alone_broken = guard(current.document, alone.document, set(REGISTRY[code].changes))
+                    if alone_broken:
+                        banned.add(code)
+                        result.refused.append(
+                            f"{REGISTRY[code].slug}: its fix would change {', '.join(alone_broken)}")
+                if not banned & set(codes):  # together they break, alone they do not: go one at a time
+                    banned.update(codes[1:])
+            continue
+        result.applied.extend((code, fix.description) for code, fix in taken)
+        current = fixed
+    else:
+        result.converged = not any(d.fix is not None and (d.fix.safe or unsafe) and d.code not in banned
+                                   for d in current.diagnostics)
+    if not result.converged:
+        result.text = source.text
+        result.applied = []
+        result.remaining = linter.lint_source(source).diagnostics
+        return result
+    result.text = current.source.text
+    result.remaining = current.diagnostics
+    return result
+
+
+class WriteError(Exception):
+    pass
+
+
+def write_atomic(path: str, data: bytes, *, expected: bytes) -> None:
+    """Replace `path` with `data` via a temporary file in the same folder, keeping its mode.
+    Refuses when the file changed since it was read (another run or an editor got there first)."""
+    try:
+        with open(path, "rb") as handle:
+            if handle.read() != expected:
+                raise WriteError(f"{path}: file changed while it was being fixed; not written")
+        mode = os.stat(path).st_mode
+    except OSError as error:
+        raise WriteError(f"{path}: {error.strerror or error}; not written") from None
+    folder = os.path.dirname(os.path.abspath(path))
+    descriptor, temporary = tempfile.mkstemp(prefix=".guidelint-", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, mode & 0o7777)
+        os.replace(temporary, path)
+    except OSError as error:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise WriteError(f"{path}: {error.strerror or error}; not written") from None

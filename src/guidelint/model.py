@@ -1,0 +1,115 @@
+"""The Document model every rule, the fixer and the exporter read. Offsets are characters in `text`."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from .frontmatter import FrontMatter
+from .source import LineIndex, Source
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One piece of answer text: plain text plus the Markdown it came from."""
+
+    text: str
+    markdown: str
+    start: int
+
+
+@dataclass
+class Example:
+    title: str | None
+    text: str
+    markdown: str
+    start: int
+    context: list[Entry] = field(default_factory=list)
+    approach: list[Entry] = field(default_factory=list)
+    outcome: list[Entry] = field(default_factory=list)
+    other: list[Part] = field(default_factory=list)
+
+
+@dataclass
+class Part:
+    """A labelled part of an answer; `kind` is canonical (outcomes, pitfalls, ..., other)."""
+
+    kind: str
+    label: str | None
+    start: int
+    entries: list[Entry] = field(default_factory=list)
+
+
+@dataclass
+class Answer:
+    examples: list[Example] = field(default_factory=list)
+    outcomes: list[Entry] = field(default_factory=list)
+    best_practices: list[Entry] = field(default_factory=list)
+    pitfalls: list[Entry] = field(default_factory=list)
+    follow_ups: list[Entry] = field(default_factory=list)
+    other: list[Part] = field(default_factory=list)
+    labels: list[tuple[str, str, int]] = field(default_factory=list)  # (label as written, kind, offset)
+
+    def has(self, kind: str) -> bool:
+        if kind == "outcomes":
+            return bool(self.outcomes) or any(example.outcome for example in self.examples)
+        return bool(getattr(self, kind))
+
+
+@dataclass
+class Group:
+    name: str  # the heading text as written
+    key: str | None  # the canonical group name, None when not an allowed group
+    heading: Heading
+
+
+@dataclass
+class Question:
+    number: int | None
+    number_span: tuple[int, int] | None  # where the number is written, for renumbering
+    text: str
+    start: int
+    end: int
+    style: str  # "heading" | "list"
+    group: Group | None
+    answer: Answer
+
+
+@dataclass
+class Document:
+    path: str
+    source: Source
+    front_matter: FrontMatter | None
+    headings: list[Heading] = field(default_factory=list)
+    blocks: list[Any] = field(default_factory=list)  # top-level markdown.Node blocks of the body
+    code_spans: list[tuple[int, int]] = field(default_factory=list)  # code blocks, excluded from text rules
+    questions_heading: Heading | None = None
+    groups: list[Group] = field(default_factory=list)
+    questions: list[Question] = field(default_factory=list)
+    after_questions: list[Entry] = field(default_factory=list)  # paragraphs after the last answer
+    sections: list[tuple[Heading, str]] = field(default_factory=list)  # non-question sections, plain text
+    too_deep_at: int | None = None
+
+    @property
+    def text(self) -> str:
+        return self.source.text
+
+    @property
+    def body_start(self) -> int:
+        return self.front_matter.end if self.front_matter else 0
+
+    @cached_property
+    def lines(self) -> LineIndex:
+        return LineIndex(self.source.text)
+
+    @property
+    def metadata(self) -> dict[str, Any] | None:
+        return self.front_matter.data if self.front_matter else None

@@ -1,0 +1,46 @@
+"""Small readers over the Document shared by several rules (no parsing here)."""
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterator
+
+from ..model import Document
+
+
+def lines(document: Document, start: int = 0) -> Iterator[tuple[int, str]]:
+    """(offset, content without its line ending) for each line from `start`."""
+    text = document.text
+    length = len(text)
+    position = start
+    while position < length:
+        end = text.find("\n", position)
+        if end == -1:
+            yield position, text[position:]
+            return
+        content_end = end - 1 if end > position and text[end - 1] == "\r" else end
+        yield position, text[position:content_end]
+        position = end + 1
+
+
+def in_code(document: Document, offset: int) -> bool:
+    spans = document.code_spans
+    index = bisect.bisect_right(spans, (offset, float("inf"))) - 1
+    return index >= 0 and spans[index][0] <= offset < spans[index][1]
+
+
+def key_offset(document: Document, *path: object) -> int:
+    """Where a front matter key is written (its key), or the opening `---` when it is not there."""
+    front = document.front_matter
+    located = front.locate(tuple(path)) if front else None
+    return located.start if located else 0
+
+
+def line_extent(document: Document, offset: int) -> tuple[int, int]:
+    """Start and end (before the line ending) of the line holding `offset`."""
+    text = document.text
+    start = text.rfind("\n", 0, offset) + 1
+    end = text.find("\n", offset)
+    end = len(text) if end == -1 else end
+    if end > start and text[end - 1] == "\r":
+        end -= 1
+    return start, end

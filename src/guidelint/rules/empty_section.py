@@ -1,0 +1,43 @@
+"""A heading with no content before the next heading of the same or a higher level.
+
+Why: an empty section is a placeholder that was never filled, or content that was deleted by mistake.
+
+Bad:
+    ### Behavioral Questions
+    ### Situational Questions
+Good:
+    ### Behavioral Questions
+    #### 3. Tell me about a time ...
+
+Options: none.
+Fix: none.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..diagnostics import Finding, Severity
+from ..model import Document
+from .base import Context, Rule
+
+_NOT_CONTENT = frozenset({"HtmlBlock", "Rule"})
+
+
+def check(document: Document, context: Context) -> Iterator[Finding]:
+    blocks = document.blocks
+    for index, block in enumerate(blocks):
+        if block.tag != "Heading":
+            continue
+        empty = True
+        for following in blocks[index + 1:]:
+            if following.tag == "Heading":
+                empty = following.level <= block.level
+                break
+            if following.tag not in _NOT_CONTENT:
+                empty = False
+                break
+        if empty:
+            yield Finding(f"section '{block.plain()}' is empty", block.start, block.end)
+
+
+RULE = Rule(code="GL202", slug="empty-section", severity=Severity.WARNING, check=check, doc=__doc__)

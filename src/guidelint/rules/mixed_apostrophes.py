@@ -1,0 +1,41 @@
+"""Typographic (’) and straight (') apostrophes mixed in one guide's body.
+
+Why: mixed apostrophes betray copy-paste from different sources and break exact-match search
+("candidate's" does not find "candidate’s").
+
+Bad:
+    the candidate’s profile ... the client's needs
+Good:
+    the candidate's profile ... the client's needs
+
+Options: none. The first use of the minority style is reported, once per file.
+Fix: none (quotes inside code and quoted speech need a human eye).
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ..diagnostics import Finding, Severity
+from ..model import Document
+from ._helpers import in_code
+from .base import Context, Rule
+
+_STRAIGHT = re.compile(r"(?<=\w)'(?=\w)")
+_CURLY = re.compile(r"(?<=\w)\u2019(?=\w)")
+
+
+def check(document: Document, context: Context) -> Iterator[Finding]:
+    text = document.text
+    start = document.body_start
+    straight = [m.start() for m in _STRAIGHT.finditer(text, start) if not in_code(document, m.start())]
+    curly = [m.start() for m in _CURLY.finditer(text, start) if not in_code(document, m.start())]
+    if straight and curly:
+        minority, name, other = (curly, "typographic (’)", "straight (')") if len(curly) <= len(straight) \
+            else (straight, "straight (')", "typographic (’)")
+        yield Finding(f"{len(minority)} {name} apostrophe{'s' if len(minority) > 1 else ''} among "
+                      f"{len(straight) + len(curly) - len(minority)} {other} ones; use one style",
+                      minority[0], minority[0] + 1)
+
+
+RULE = Rule(code="GL206", slug="mixed-apostrophes", severity=Severity.WARNING, check=check, doc=__doc__)

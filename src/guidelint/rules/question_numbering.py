@@ -1,0 +1,44 @@
+"""Question numbers that do not run 1, 2, 3, ... through the whole guide (gaps, repeats, restarts).
+
+Why: readers and links refer to "question 7"; a repeated or skipped number makes those references
+wrong. Numbering runs across groups, as in the guides.
+
+Bad:
+    #### 1. ...
+    #### 2. ...
+    #### 2. ...
+Good:
+    #### 1. ...
+    #### 2. ...
+    #### 3. ...
+
+Options: none.
+Fix (safe): renumbers the questions in order; only the numbers change.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..diagnostics import Edit, Finding, Fix, Severity
+from ..model import Document
+from .base import Context, Rule
+
+
+def check(document: Document, context: Context) -> Iterator[Finding]:
+    seen: set[int] = set()
+    for index, question in enumerate(document.questions):
+        expected = index + 1
+        number = question.number
+        if number is not None and number != expected:
+            why = "repeats an earlier number" if number in seen else "is out of sequence"
+            fix = None
+            if question.number_span is not None:
+                start, end = question.number_span
+                fix = Fix(f"renumber {number} to {expected}", (Edit(start, end, str(expected)),))
+            yield Finding(f"question number {number} {why}: expected {expected}", question.start, None, fix)
+        if number is not None:
+            seen.add(number)
+
+
+RULE = Rule(code="GL302", slug="question-numbering", severity=Severity.ERROR, check=check, doc=__doc__, fix="safe",
+            changes=frozenset({"numbers"}))

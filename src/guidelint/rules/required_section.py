@@ -1,0 +1,35 @@
+"""A section every guide must have is missing (by default: the qualifications overview and the
+interview questions section), found by heading text as rules/structure.yaml describes.
+
+Why: a guide without its questions section is not a guide; plain-text pages pasted in as guides have
+no headings at all and are reported here.
+
+Bad:
+    (a body with no '## Interview Questions and Answers' heading)
+Good:
+    ## Overview of Qualifications
+    ...
+    ## Interview Questions and Answers
+
+Options: none (sections are rules data).
+Fix: none.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..diagnostics import Finding, Severity
+from ..model import Document
+from .base import Context, Rule
+
+
+def check(document: Document, context: Context) -> Iterator[Finding]:
+    headings = document.headings
+    where = document.body_start
+    for _name, pattern, message in context.policy.required_sections:
+        if not any(pattern.search(heading.text) for heading in headings):
+            extra = "" if headings else " (the body has no Markdown headings at all)"
+            yield Finding(message + extra, where)
+
+
+RULE = Rule(code="GL204", slug="required-section", severity=Severity.ERROR, check=check, doc=__doc__)

@@ -1,0 +1,123 @@
+"""Bytes to text: decoding, BOM, line endings, and offset to line/column mapping."""
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+BOM = "\ufeff"
+
+
+@dataclass(frozen=True)
+class ReadProblem:
+    """Why a file could not be turned into text; reported by the file-encoding rule."""
+
+    message: str
+    kind: str  # "binary" | "not-utf8" | "empty" | "too-large"
+
+
+@dataclass(frozen=True)
+class Source:
+    """A file's text as guidelint sees it: BOM removed, line endings untouched."""
+
+    path: str
+    text: str
+    bom: bool = False
+    problem: ReadProblem | None = None
+
+    @property
+    def newline(self) -> str:
+        """The dominant line ending, used when a fix inserts a new line."""
+        crlf = self.text.count("\r\n")
+        return "\r\n" if crlf and crlf * 2 >= self.text.count("\n") else "\n"
+
+
+def decode(data: bytes, path: str = "<text>", *, max_bytes: int | None = None) -> Source:
+    """Turn raw bytes into a Source; never raises on bad input."""
+    if max_bytes is not None and len(data) > max_bytes:
+        return Source(path, "", problem=ReadProblem(
+            f"file is {len(data):,} bytes, over the limit of {max_bytes:,} (max-file-size); not checked",
+            "too-large"))
+    if b"\x00" in data:
+        return Source(path, "", problem=ReadProblem("binary file (contains NUL bytes); not checked", "binary"))
+    bom = data.startswith(b"\xef\xbb\xbf")
+    try:
+        text = data[3:].decode("utf-8") if bom else data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        return Source(path, "", problem=ReadProblem(
+            f"not valid UTF-8: byte 0x{data[error.start]:02x} at line {line}, column {column}", "not-utf8"))
+    if not text.strip():
+        what = "empty file" if not text else "file has only whitespace"
+        return Source(path, text, bom=bom, problem=ReadProblem(what, "empty"))
+    return Source(path, text, bom=bom)
+
+
+def encode(source_text: str, *, bom: bool) -> bytes:
+    return (BOM + source_text if bom else source_text).encode("utf-8")
+
+
+class LineIndex:
+    """Maps character offsets in a text to 1-based (line, column) and back."""
+
+    __slots__ = ("starts", "length")
+
+    def __init__(self, text: str) -> None:
+        starts = [0]
+        find = text.find
+        position = find("\n")
+        while position != -1:
+            starts.append(position + 1)
+            position = find("\n", position + 1)
+        self.starts = starts
+        self.length = len(text)
+
+    @property
+    def line_count(self) -> int:
+        """Lines as an editor shows them: a final newline does not open a new line."""
+        count = len(self.starts)
+        if count > 1 and self.starts[-1] == self.length:
+            count -= 1
+        return count
+
+    def position(self, offset: int) -> tuple[int, int]:
+        offset = max(0, min(offset, self.length))
+        line = bisect.bisect_right(self.starts, offset) - 1
+        return line + 1, offset - self.starts[line] + 1
+
+    def line_start(self, line: int) -> int:
+        return self.starts[line - 1]
+
+    def line_of(self, offset: int) -> int:
+        return self.position(offset)[0]
+
+
+class ByteMapper:
+    """Converts UTF-8 byte offsets (pyromark's ranges) of a text slice into character offsets."""
+
+    __slots__ = ("base", "ascii", "byte_starts", "char_starts", "data")
+
+    def __init__(self, text: str, base: int = 0) -> None:
+        self.base = base
+        self.ascii = text.isascii()
+        if self.ascii:
+            return
+        data = text.encode("utf-8")
+        self.data = data
+        byte_starts = [0]
+        char_starts = [0]
+        char_position = 0
+        for line in text.splitlines(keepends=True):
+            char_position += len(line)
+            byte_starts.append(byte_starts[-1] + len(line.encode("utf-8")))
+            char_starts.append(char_position)
+        self.byte_starts = byte_starts
+        self.char_starts = char_starts
+
+    def __call__(self, byte_offset: int) -> int:
+        if self.ascii:
+            return self.base + byte_offset
+        index = bisect.bisect_right(self.byte_starts, byte_offset) - 1
+        start = self.byte_starts[index]
+        prefix = self.data[start:byte_offset].decode("utf-8", errors="ignore")
+        return self.base + self.char_starts[index] + len(prefix)

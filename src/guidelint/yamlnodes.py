@@ -1,0 +1,159 @@
+"""YAML with positions: compose a node tree with PyYAML's C safe loader and keep every key's place.
+
+Shared by the front matter parser and the rules-data loader, so both report a line for every problem.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+try:  # the C loader is a hard requirement of speed, but keep working where libyaml is missing
+    from yaml import CSafeLoader as SafeLoader
+except ImportError:  # pragma: no cover
+    from yaml import SafeLoader  # type: ignore[assignment]
+
+MAX_NODES = 20_000
+
+
+class YamlProblem(Exception):
+    """A YAML text that cannot be used; offset is a character offset into the YAML text."""
+
+    def __init__(self, message: str, offset: int) -> None:
+        super().__init__(message)
+        self.message = message
+        self.offset = offset
+
+
+@dataclass(frozen=True)
+class Located:
+    """A node's place: character offsets into the YAML text and its scalar style."""
+
+    start: int
+    end: int
+    style: str | None = None  # None plain, "'" or '"' quoted, "|" or ">" block, "flow"/"block" collections
+
+
+@dataclass
+class YamlDoc:
+    data: Any
+    root: Any  # yaml.Node
+    duplicate_keys: list[tuple[str, int]] = field(default_factory=list)
+
+    def locate(self, path: tuple[Any, ...], *, key: bool = True) -> Located | None:
+        """Where the node at `path` is; for a mapping entry, its key (key=True) or its value."""
+        node = self.root
+        found: Located | None = _place(node)
+        for part in path:
+            if isinstance(node, yaml.MappingNode):
+                for key_node, value_node in node.value:
+                    if isinstance(key_node, yaml.ScalarNode) and key_node.value == str(part):
+                        found = _place(key_node) if key else _place(value_node)
+                        node = value_node
+                        break
+                else:
+                    return found
+            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+                node = node.value[part]
+                found = _place(node)
+            else:
+                return found
+        if not key or not path:
+            return _place(node)
+        return found
+
+    def entry(self, name: str) -> tuple[Any, Any] | None:
+        """The (key node, value node) pair of a top-level key, or None."""
+        if isinstance(self.root, yaml.MappingNode):
+            for key_node, value_node in self.root.value:
+                if isinstance(key_node, yaml.ScalarNode) and key_node.value == name:
+                    return key_node, value_node
+        return None
+
+
+def _place(node: Any) -> Located:
+    if isinstance(node, yaml.ScalarNode):
+        style = node.style
+    else:
+        style = "flow" if getattr(node, "flow_style", False) else "block"
+    return Located(node.start_mark.index, node.end_mark.index, style)
+
+
+def _mark_offset(error: yaml.YAMLError) -> int:
+    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    return mark.index if mark is not None else 0
+
+
+def _describe(error: yaml.YAMLError) -> str:
+    problem = getattr(error, "problem", None)
+    context = getattr(error, "context", None)
+    if problem and context:
+        return f"{problem} ({context})"
+    return problem or context or str(error).splitlines()[0]
+
+
+def _check_tree(root: Any) -> list[tuple[str, int]]:
+    """Refuse aliases (alias bombs) and oversized trees; collect duplicate keys. Iterative, no recursion."""
+    seen: set[int] = set()
+    duplicates: list[tuple[str, int]] = []
+    stack = [root]
+    count = 0
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            raise YamlProblem("anchors and aliases are not allowed here", node.start_mark.index)
+        seen.add(id(node))
+        count += 1
+        if count > MAX_NODES:
+            raise YamlProblem(f"YAML has more than {MAX_NODES:,} nodes", node.start_mark.index)
+        if isinstance(node, yaml.MappingNode):
+            keys: set[str] = set()
+            for key_node, value_node in node.value:
+                if isinstance(key_node, yaml.ScalarNode):
+                    if key_node.value == "<<":
+                        raise YamlProblem("merge keys (<<) are not allowed here", key_node.start_mark.index)
+                    if key_node.value in keys:
+                        duplicates.append((key_node.value, key_node.start_mark.index))
+                    keys.add(key_node.value)
+                stack.append(key_node)
+                stack.append(value_node)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    return duplicates
+
+
+def load(text: str) -> YamlDoc:
+    """Compose and construct one YAML document safely; raises YamlProblem with an offset."""
+    loader = SafeLoader(text)
+    try:
+        try:
+            root = loader.get_single_node()
+        except yaml.YAMLError as error:
+            raise YamlProblem(_describe(error), _mark_offset(error)) from None
+        if root is None:
+            return YamlDoc(None, None)
+        duplicates = _check_tree(root)
+        try:
+            data = loader.construct_document(root)
+        except yaml.YAMLError as error:
+            raise YamlProblem(_describe(error), _mark_offset(error)) from None
+        except (ValueError, TypeError, OverflowError) as error:  # e.g. an impossible date 2025-02-30
+            raise YamlProblem(f"cannot read value: {error}", root.start_mark.index) from None
+        return YamlDoc(data, root, duplicates)
+    finally:
+        loader.dispose()
+
+
+def to_json(value: Any) -> Any:
+    """YAML data as JSON data: dates to ISO strings, keys to strings (for JSON Schema)."""
+    if isinstance(value, dict):
+        return {str(key): to_json(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [to_json(item) for item in value]
+    if isinstance(value, (_dt.date, _dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return value.decode("latin-1")
+    return value
