@@ -138,12 +138,12 @@ class _Builder:
                 for item in block.children:
                     if self._is_list_question(item):
                         document.questions.append(self._list_question(item, group))
-            elif section_level is not None or document.questions:
-                if block.tag not in ("Rule", "HtmlBlock"):
-                    strays_after_last.append(block)
             elif current_section is not None:
                 current_section[1].append(block)
                 document.sections[-1] = (current_section[0], self._blocks_text(current_section[1]))
+            elif section_level is not None or document.questions:
+                if block.tag not in ("Rule", "HtmlBlock"):
+                    strays_after_last.append(block)
         close_question()
         document.after_questions = [self._entry_of(block) for block in strays_after_last
                                     if block.tag == "Paragraph"] if document.questions else []

@@ -3,6 +3,7 @@ then a guard that the Document kept everything the fixes did not mean to change,
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,6 +15,7 @@ from .rules import REGISTRY
 from .source import Source, encode
 
 MAX_ROUNDS = 10
+_NUMBER = re.compile(r"^\s*\d+[.)]\s+")
 
 
 @dataclass
@@ -78,7 +80,8 @@ def signature(document: Document) -> dict[str, Any]:
         question_other.append([(p.label, [_norm(x.text) for x in p.entries]) for p in a.other])
     aspects["questions"] = questions
     aspects["question-other"] = question_other
-    aspects["headings"] = [(h.level, _norm(h.text)) for h in document.headings]
+    # question numbers live in the "numbers" aspect, so they are left out of the heading texts
+    aspects["headings"] = [(h.level, _norm(_NUMBER.sub("", h.text))) for h in document.headings]
     aspects["sections"] = [(_norm(h.text), _norm(text)) for h, text in document.sections]
     aspects["after"] = [_norm(e.text) for e in document.after_questions]
     return aspects

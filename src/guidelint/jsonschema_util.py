@@ -77,10 +77,20 @@ class Validator:
             message = error.message
             if error.validator == "required":
                 missing = _missing_key(error.message)
-            elif error.validator == "additionalProperties":
-                message = error.message.replace("Additional properties are not allowed",
-                                                "unknown key not allowed by the schema")
+            elif error.validator == "additionalProperties" and isinstance(error.instance, dict):
+                for key in _extra_keys(error.instance, error.schema):
+                    yield SchemaError(path + (key,), "unknown key (not in the schema)")
+                continue
             yield SchemaError(path, message, missing)
+
+
+def _extra_keys(instance: dict[str, Any], schema: Any) -> list[str]:
+    import re
+
+    properties = schema.get("properties", {}) if isinstance(schema, dict) else {}
+    patterns = schema.get("patternProperties", {}) if isinstance(schema, dict) else {}
+    return [key for key in instance
+            if key not in properties and not any(re.search(pattern, key) for pattern in patterns)]
 
 
 def _missing_key(message: str) -> str | None:

@@ -75,15 +75,19 @@ class YamlDoc:
 
 def _place(node: Any) -> Located:
     if isinstance(node, yaml.ScalarNode):
-        style = node.style
+        style = node.style or None  # the C loader says "" for plain scalars, the Python one None
     else:
         style = "flow" if getattr(node, "flow_style", False) else "block"
     return Located(node.start_mark.index, node.end_mark.index, style)
 
 
-def _mark_offset(error: yaml.YAMLError) -> int:
-    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-    return mark.index if mark is not None else 0
+def _mark_offset(error: yaml.YAMLError, text: str) -> int:
+    problem = getattr(error, "problem_mark", None)
+    context = getattr(error, "context_mark", None)
+    # "unexpected end of stream" points past the end: where the unclosed thing began says more
+    if context is not None and (problem is None or not text[problem.index:].strip()):
+        return context.index
+    return problem.index if problem is not None else 0
 
 
 def _describe(error: yaml.YAMLError) -> str:
@@ -131,14 +135,14 @@ def load(text: str) -> YamlDoc:
         try:
             root = loader.get_single_node()
         except yaml.YAMLError as error:
-            raise YamlProblem(_describe(error), _mark_offset(error)) from None
+            raise YamlProblem(_describe(error), _mark_offset(error, text)) from None
         if root is None:
             return YamlDoc(None, None)
         duplicates = _check_tree(root)
         try:
             data = loader.construct_document(root)
         except yaml.YAMLError as error:
-            raise YamlProblem(_describe(error), _mark_offset(error)) from None
+            raise YamlProblem(_describe(error), _mark_offset(error, text)) from None
         except (ValueError, TypeError, OverflowError) as error:  # e.g. an impossible date 2025-02-30
             raise YamlProblem(f"cannot read value: {error}", root.start_mark.index) from None
         return YamlDoc(data, root, duplicates)
