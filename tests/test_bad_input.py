@@ -1,0 +1,95 @@
+"""Nasty inputs: each gives findings or a one-line error and a defined exit code, never a traceback."""
+from __future__ import annotations
+
+import json
+import os
+import zlib
+import struct
+
+import pytest
+from click.testing import CliRunner
+
+from guidelint.cli import main
+
+GUIDE_HEAD = "---\nterm: x\n---\n\n"
+
+
+def _png() -> bytes:
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    chunk = lambda kind, data: struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0\0\0\0")) + chunk(b"IEND", b"")
+
+
+NASTY = {
+    "latin1.md": ("---\nterm: Caf\xe9\n---\n".encode("latin-1"), [(1, "file-encoding", "not valid UTF-8: byte 0xe9 at line 2, column 10")]),
+    "picture.md": (_png(), [(1, "file-encoding", "binary file (contains NUL bytes); not checked")]),
+    "empty.md": (b"", [(1, "file-encoding", "empty file")]),
+    "dashes.md": (b"---", [(1, "front-matter-syntax", "front matter is not terminated: no closing '---' line")]),
+    "scalar.md": (b"---\n42\n---\n", [(2, "front-matter-syntax", "front matter must be a mapping of keys to values, not a int")]),
+    "list.md": (b"---\n- a\n- b\n---\n", [(2, "front-matter-syntax", "front matter must be a mapping of keys to values, not a list")]),
+    "dupes.md": (b"---\na: 1\na: 2\n---\n", [(3, "front-matter-syntax", "duplicate key 'a': only the later value is used")]),
+    "bomb.md": (("---\na: &a [x,x,x,x,x,x,x,x,x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [{','.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(8)) + "---\n").encode(),
+        [(2, "front-matter-syntax", "invalid YAML: anchors and aliases are not allowed here")]),
+    "bad-date.md": (b"---\npubDate: 2025-02-30\n---\n", [(2, "front-matter-syntax", "invalid YAML: cannot read value: day is out of range for month")]),
+    "bom-crlf.md": (b"\xef\xbb\xbf---\r\nterm: x\r\n---\r\n", []),
+}
+
+
+@pytest.mark.parametrize("name", sorted(NASTY))
+def test_nasty_file(tmp_path, name) -> None:
+    data, expected = NASTY[name]
+    path = tmp_path / name
+    path.write_bytes(data)
+    result = CliRunner().invoke(main, ["check", "--format", "json", "--select",
+                                       "file-encoding,front-matter-syntax", str(path)], catch_exceptions=False)
+    found = [(f["line"], f["rule"], f["message"]) for f in json.loads(result.output)]
+    assert found == expected
+    assert path.read_bytes() == data  # never changed
+
+
+def test_every_rule_survives_every_nasty_file(tmp_path) -> None:
+    for name, (data, _) in NASTY.items():
+        (tmp_path / name).write_bytes(data)
+    result = CliRunner().invoke(main, ["check", "--select", "ALL", "--fix", "--unsafe-fixes", str(tmp_path)],
+                                catch_exceptions=False)
+    assert result.exit_code == 1
+    changed = {"dashes.md": b"---\n"}  # only the final-newline fix applies; nothing else is touched
+    for name, (data, _) in NASTY.items():
+        assert (tmp_path / name).read_bytes() == changed.get(name, data), name
+
+
+def test_huge_file_is_refused_quickly(tmp_path) -> None:
+    path = tmp_path / "huge.md"
+    with open(path, "wb") as handle:
+        handle.write(GUIDE_HEAD.encode())
+        handle.write(b"- item\n" * (50 * 1024 * 1024 // 7))
+    result = CliRunner().invoke(main, ["check", "--format", "json", str(path)], catch_exceptions=False)
+    (finding,) = json.loads(result.output)
+    assert finding["rule"] == "file-encoding" and finding["line"] == 1
+    assert finding["message"].endswith("over the limit of 5,242,880 (max-file-size); not checked")
+
+
+def test_deeply_nested_lists_and_quotes(linter) -> None:
+    nested = "".join("  " * depth + "- level\n" for depth in range(300)) + ">" * 5000 + " deep\n"
+    result = linter.lint_text(GUIDE_HEAD + nested)
+    assert "nesting-depth" in {d.slug for d in result.diagnostics}
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symlinks")
+def test_directory_symlink_loop(tmp_path) -> None:
+    (tmp_path / "guides").mkdir()
+    (tmp_path / "guides" / "a.md").write_text("x\n")
+    os.symlink(tmp_path / "guides", tmp_path / "guides" / "loop")
+    result = CliRunner().invoke(main, ["check", "--format", "json", "--select", "front-matter-missing",
+                                       str(tmp_path)], catch_exceptions=False)
+    assert [f["rule"] for f in json.loads(result.output)] == ["front-matter-missing"]
+
+
+@pytest.mark.skipif(os.geteuid() == 0 if hasattr(os, "geteuid") else True, reason="root reads everything")
+def test_unreadable_file(tmp_path) -> None:
+    path = tmp_path / "secret.md"
+    path.write_text("x\n")
+    path.chmod(0)
+    result = CliRunner().invoke(main, ["check", "--format", "json", str(path)], catch_exceptions=False)
+    assert json.loads(result.output)[0]["message"] == "cannot read file: Permission denied"
