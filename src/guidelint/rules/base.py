@@ -39,4 +39,4 @@ class Rule:
 
     @property
     def summary(self) -> str:
-        return self.doc.strip().splitlines()[0].strip()
+        return " ".join(self.doc.strip().split("\n\n")[0].split())

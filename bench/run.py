@@ -1,0 +1,91 @@
+"""Benchmark guidelint on a generated corpus: files/s, MB/s, wall time and peak memory per scenario.
+
+    python bench/run.py [--count 10000] [--corpus bench/corpus] [--jobs N]
+
+Scenarios: cold check of the whole corpus, one file (as pre-commit runs it), and, where the commands
+exist, export and markdownlint-cli2 on the same corpus for a ratio measured in the same run.
+Each scenario is a fresh process; peak memory is that process tree's maximum resident set size.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from generate import generate  # noqa: E402
+
+_MEASURE = (
+    "import resource, subprocess, sys, time\n"
+    "start = time.perf_counter()\n"
+    "code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode\n"
+    "wall = time.perf_counter() - start\n"
+    "print(wall, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, code)\n"
+)
+
+
+def measure(command: list[str]) -> tuple[float, float, int]:
+    """Wall seconds, peak RSS in MB, exit code of one fresh run of `command`."""
+    out = subprocess.run([sys.executable, "-c", _MEASURE, *command], capture_output=True, text=True, check=True)
+    wall, peak_kb, code = out.stdout.split()
+    return float(wall), int(peak_kb) / 1024, int(code)
+
+
+def report(name: str, wall: float, peak: float, files: int, size: int, code: int) -> dict:
+    row = {"scenario": name, "files": files, "wall_s": round(wall, 3), "files_per_s": round(files / wall, 1),
+           "mb_per_s": round(size / 1e6 / wall, 2), "peak_mb": round(peak, 1), "exit": code}
+    print(f"{name:<22} {files:>6} files  {wall:8.3f} s  {row['files_per_s']:>9} files/s  "
+          f"{row['mb_per_s']:>7} MB/s  peak {row['peak_mb']:>7} MB  exit {code}")
+    return row
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--count", type=int, default=10_000)
+    parser.add_argument("--corpus", type=Path, default=HERE / "corpus")
+    parser.add_argument("--extra", nargs="*", default=[], help="extra arguments for guidelint check")
+    args = parser.parse_args()
+    corpus: Path = args.corpus
+    marker = corpus / f".count-{args.count}"
+    if not marker.exists():
+        shutil.rmtree(corpus, ignore_errors=True)
+        started = time.perf_counter()
+        generate(corpus, args.count)
+        marker.touch()
+        print(f"generated {args.count} guides in {time.perf_counter() - started:.1f} s")
+    files = sorted(corpus.glob("*.md"))
+    size = sum(f.stat().st_size for f in files)
+    print(f"corpus: {len(files)} guides, {size / 1e6:.1f} MB, {os.cpu_count()} cores")
+    guidelint = shutil.which("guidelint", path=os.path.dirname(sys.executable)) or "guidelint"
+    rows = []
+    start = time.perf_counter()
+    for f in files:
+        f.read_bytes()
+    floor = time.perf_counter() - start
+    print(f"read floor (warm page cache, one process): {floor:.3f} s")
+    wall, peak, code = measure([guidelint, "check", "--format", "json", "--exit-zero", *args.extra, str(corpus)])
+    rows.append(report("check (cold)", wall, peak, len(files), size, code))
+    wall, peak, code = measure([guidelint, "check", "--exit-zero", str(files[0])])
+    rows.append(report("check (one file)", wall, peak, 1, files[0].stat().st_size, code))
+    help_text = subprocess.run([guidelint, "--help"], capture_output=True, text=True).stdout
+    if "export" in help_text:
+        wall, peak, code = measure([guidelint, "export", "--include-invalid", "-o", os.devnull, str(corpus)])
+        rows.append(report("export", wall, peak, len(files), size, code))
+    markdownlint = shutil.which("markdownlint-cli2")
+    if markdownlint:
+        wall, peak, code = measure([markdownlint, str(corpus / "*.md")])
+        rows.append(report("markdownlint-cli2", wall, peak, len(files), size, code))
+    else:
+        print("markdownlint-cli2 not installed (npm install -g markdownlint-cli2): no ratio this run")
+    (HERE / "last-run.json").write_text(json.dumps({"floor_s": round(floor, 3), "rows": rows}, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,79 @@
+"""Property-based tests: reading, parsing and fixing never raise, positions are inside the file,
+and fixing twice equals fixing once, over arbitrary bytes and over mutations of the sample guides."""
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from guidelint.config import Config
+from guidelint.engine import Linter
+from guidelint.fixer import fix_source, signature
+from guidelint.source import decode
+
+from conftest import SAMPLES
+
+LINTER = Linter(Config(select=("ALL",)))
+GUIDES = [path.read_text(encoding="utf-8") for path in sorted(SAMPLES.glob("*.md"))]
+SNIPPETS = ["\n", "  ", "\t", "---\n", "#### 7. ", "- **Outcome:** ", "**", "\r\n", "1. ", "> ", "```\n",
+            "’", "\ufeff", "tags: [a, a]\n", ": ", "&a ", "*a ", "<!-- x -->", "Continue with additional questions"]
+
+settings.register_profile("guidelint", deadline=None, max_examples=60,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("guidelint")
+
+
+def _check_positions(source, result) -> None:
+    lines = result.document.lines
+    for d in result.diagnostics:
+        assert 1 <= d.line <= max(1, len(lines.starts))
+        assert d.column >= 1 and (d.end_line, d.end_column) >= (d.line, d.column)
+
+
+@given(st.binary(max_size=2000))
+def test_arbitrary_bytes_never_raise(data) -> None:
+    source = decode(data, "x.md")
+    result = LINTER.lint_source(source)
+    _check_positions(source, result)
+
+
+@st.composite
+def mutated_guides(draw):
+    text = draw(st.sampled_from(GUIDES))
+    for _ in range(draw(st.integers(0, 6))):
+        position = draw(st.integers(0, len(text)))
+        action = draw(st.sampled_from(["insert", "delete", "duplicate"]))
+        if action == "insert":
+            text = text[:position] + draw(st.sampled_from(SNIPPETS) | st.text(max_size=12)) + text[position:]
+        elif action == "delete":
+            text = text[:position] + text[position + draw(st.integers(1, 40)):]
+        else:
+            end = min(len(text), position + draw(st.integers(1, 200)))
+            text = text[:end] + text[position:end] + text[end:]
+    return text
+
+
+@given(mutated_guides())
+def test_mutated_guides_lint_and_fix_idempotently(text) -> None:
+    source = decode(text.encode("utf-8", "surrogatepass"), "guide.md")
+    result = LINTER.lint_source(source)
+    _check_positions(source, result)
+    once = fix_source(LINTER, source, unsafe=True)
+    if not once.converged:
+        assert once.text == source.text
+        return
+    twice = fix_source(LINTER, decode(once.to_bytes(), "guide.md"), unsafe=True)
+    assert twice.text == once.text
+    if once.changed and once.refused == []:
+        before, after = signature(result.document), signature(LINTER.lint_source(
+            decode(once.to_bytes(), "guide.md")).document)
+        for aspect in ("questions", "headings"):
+            assert after[aspect] == before[aspect]
+
+
+@given(st.lists(st.sampled_from(SNIPPETS + ["text", "## H\n", "#### 1. Q?\n"]), max_size=40))
+def test_generated_guides_fix_idempotently(parts) -> None:
+    text = "".join(parts)
+    source = decode(text.encode("utf-8", "surrogatepass"), "g.md")
+    once = fix_source(LINTER, source, unsafe=True)
+    twice = fix_source(LINTER, decode(once.to_bytes(), "g.md"), unsafe=True)
+    assert twice.text == once.text
