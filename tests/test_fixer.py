@@ -123,3 +123,54 @@ def test_write_refuses_when_file_changed_meanwhile(tmp_path) -> None:
     else:
         raise AssertionError("expected WriteError")
     assert path.read_bytes() == b"new content\n"
+
+
+def test_fixes_that_never_settle_are_reported_and_not_written(tmp_path, monkeypatch) -> None:
+    import dataclasses
+
+    from guidelint.diagnostics import Finding
+    from guidelint.rules import REGISTRY
+
+    def flip_flop(document, context):  # each round adds one more trailing newline-free "x": never stable
+        end = len(document.text)
+        yield Finding("grow", end, end, Fix("append", (Edit(end, end, " "),)))
+
+    monkeypatch.setitem(REGISTRY, "GL002", dataclasses.replace(REGISTRY["GL002"], check=flip_flop))
+    path = tmp_path / "guide.md"
+    path.write_text("text\n", encoding="utf-8")
+    result = invoke("check", "--fix", "--select", "GL002", str(path))
+    assert "fixes did not converge after several rounds; file left unchanged" in result.stderr
+    assert path.read_text(encoding="utf-8") == "text\n"
+
+
+def test_refused_fix_is_named_on_stderr(tmp_path, monkeypatch) -> None:
+    import dataclasses
+
+    from guidelint.diagnostics import Finding
+    from guidelint.rules import REGISTRY
+
+    def eats_a_heading(document, context):
+        start = document.text.find("## Overview")
+        if start != -1:
+            yield Finding("bad", start, start, Fix("oops", (Edit(start, start + 3, ""),)))
+
+    monkeypatch.setitem(REGISTRY, "GL002", dataclasses.replace(REGISTRY["GL002"], check=eats_a_heading))
+    path = tmp_path / "guide.md"
+    shutil.copy(DEFECTS, path)
+    before = path.read_bytes()
+    result = invoke("check", "--fix", "--select", "GL002", str(path))
+    assert f"{path}: fix refused: trailing-whitespace: its fix would change headings, sections" in result.stderr
+    assert path.read_bytes() == before
+
+
+def test_schema_that_cannot_be_read_is_a_usage_error(tmp_path) -> None:
+    (tmp_path / "guidelint.toml").write_text('schema = "missing.json"\n')
+    (tmp_path / "g.md").write_text("x\n")
+    old = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        result = invoke("check", "g.md")
+    finally:
+        os.chdir(old)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"guidelint: error: cannot read schema {tmp_path / 'missing.json'}:")

@@ -118,7 +118,6 @@ def _run(paths: tuple[str, ...], select: tuple[str, ...], extend_select: tuple[s
     fixing = fix or fix_only or diff
     fixed_count = 0
     diff_found = False
-    unsafe_fixable = 0
     write_failed = False
     for path in files:
         source = linter.read(path)
@@ -148,10 +147,9 @@ def _run(paths: tuple[str, ...], select: tuple[str, ...], extend_select: tuple[s
                     write_failed = True
                     diagnostics.extend(linter.lint_source(source).diagnostics)
                     continue
-        remaining = fixed.remaining
-        unsafe_fixable += sum(1 for d in remaining if d.fix is not None and not d.fix.safe) if not unsafe_fixes else 0
-        diagnostics.extend(remaining)
+        diagnostics.extend(fixed.remaining)
     diagnostics.sort()
+    unsafe_fixable = 0 if unsafe_fixes else sum(1 for d in diagnostics if d.fix is not None and not d.fix.safe)
     if diff:
         return ExitCode.FINDINGS if diff_found and not exit_zero else ExitCode.OK
     summary = RunSummary(files=len(files), diagnostics=diagnostics, unsafe_fixable=unsafe_fixable,
