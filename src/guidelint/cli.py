@@ -172,6 +172,94 @@ def _original_bytes(source: Any) -> bytes:
     return encode(source.text, bom=source.bom)
 
 
+@main.command(epilog="""\b
+Exit codes:
+  0  every file was exported
+  1  some files were left out (error findings, or not guides at all); they are listed on stderr
+  2  usage or configuration error""")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="Write here (atomically) instead of stdout; required for parquet.")
+@click.option("--format", "output_format", type=click.Choice(["jsonl", "json", "parquet"]), default="jsonl",
+              show_default=True)
+@click.option("--unit", type=click.Choice(["guide", "question"]), default="guide", show_default=True,
+              help="One record per guide, or per question with its guide's metadata.")
+@click.option("--keep-markdown", is_flag=True, help="Keep inline Markdown instead of plain text.")
+@click.option("--include-invalid", is_flag=True, help="Export guides with error findings too, with their issues.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None)
+def export(paths: tuple[str, ...], output: str | None, output_format: str, unit: str, keep_markdown: bool,
+           include_invalid: bool, config_path: str | None) -> None:
+    """Export guides as a normalized dataset (safe fixes applied in memory first)."""
+    from .discover import discover
+    from .export import Exporter, question_records
+
+    try:
+        linter = _build_linter(config_path, select=(), extend_select=(), ignore=(), fail_on=None)
+        files = discover(paths or (".",), exclude=linter.config.exclude)
+        if output_format == "parquet" and output is None:
+            raise ConfigError("--format parquet needs -o FILE")
+        if output_format == "parquet":
+            from . import parquet
+
+            parquet.schema(unit)  # fails early when pyarrow is missing
+    except ConfigError as error:
+        _fail(str(error))
+    exporter = Exporter(linter, keep_markdown=keep_markdown, include_invalid=include_invalid)
+    records: list[dict[str, Any]] = []
+    left_out = 0
+    stream = output is None and output_format == "jsonl"
+    for path in files:
+        outcome = exporter.export_path(path)
+        if outcome.record is None:
+            left_out += 1
+            what = "not a guide" if outcome.skipped == "not-a-guide" else "invalid"
+            click.echo(f"{path}: skipped ({what}: {outcome.reason})", err=True)
+            continue
+        units = list(question_records(outcome.record)) if unit == "question" else [outcome.record]
+        if stream:
+            for record in units:
+                click.echo(json.dumps(record, ensure_ascii=False))
+        else:
+            records.extend(units)
+    if not stream:
+        _write_export(records, output, output_format, unit)
+    if left_out:
+        click.echo(f"{left_out} of {len(files)} file{'s' if len(files) != 1 else ''} left out.", err=True)
+    sys.exit(ExitCode.FINDINGS if left_out else ExitCode.OK)
+
+
+def _write_export(records: list[dict[str, Any]], output: str | None, output_format: str, unit: str) -> None:
+    import os
+    import tempfile
+
+    if output_format == "jsonl":
+        text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+    elif output_format == "json":
+        text = json.dumps(records, ensure_ascii=False, indent=2) + "\n"
+    else:
+        text = None
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    folder = os.path.dirname(os.path.abspath(output))
+    descriptor, temporary = tempfile.mkstemp(prefix=".guidelint-", suffix=".tmp", dir=folder)
+    os.close(descriptor)
+    try:
+        if text is None:
+            from . import parquet
+
+            parquet.write(records, temporary, unit)
+        else:
+            with open(temporary, "w", encoding="utf-8", newline="\n") as handle:
+                handle.write(text)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, output)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
+
+
 @main.command("rules")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def rules_command(output_format: str) -> None:

@@ -9,13 +9,14 @@ from dataclasses import dataclass, field
 
 from . import frontmatter, markdown
 from .markdown import Node
-from .model import Answer, Document, Entry, Example, Group, Heading, Part, Question
+from .model import Answer, Document, Entry, Example, Group, Heading, Part, Question, Section
 from .policy import PART_KINDS, Policy, normalize_label
 from .source import Source
 
 _QUESTION_HEADING = re.compile(r"^(\d{1,4})[.)]\s+(\S.*)$")
 _LIST_NUMBER = re.compile(r"[ \t>]*(\d{1,9})[.)]")
 _HEADING_NUMBER = re.compile(r"[ \t]*#*[ \t]*(\d{1,4})[.)]")
+_HEADING_TEXT = re.compile(r"[ \t]*#*[ \t]*\d{1,4}[.)][ \t]+(.*?)[ \t]*(?:#+[ \t]*)?$", re.S)
 _HOISTED = frozenset({"best_practices", "pitfalls", "follow_ups"})
 
 
@@ -91,6 +92,7 @@ class _Builder:
         answer_blocks: list[Node] = []
         strays_after_last: list[Node] = []
         current_section: tuple[Heading, list[Node]] | None = None
+        section_blocks: list[tuple[Heading, list[Node]]] = []
 
         def close_question() -> None:
             nonlocal question
@@ -112,10 +114,11 @@ class _Builder:
                     group = None
                 match = _QUESTION_HEADING.match(heading.text)
                 if match:
+                    raw = _HEADING_TEXT.match(self.text[block.start:block.end].split("\n", 1)[0].rstrip("\r"))
                     question = Question(
                         number=int(match.group(1)), number_span=self._number_span(_HEADING_NUMBER, block.start),
                         text=match.group(2).strip(), start=block.start, end=block.end, style="heading",
-                        group=group, answer=Answer())
+                        group=group, answer=Answer(), markdown=raw.group(1) if raw else match.group(2).strip())
                     document.questions.append(question)
                     answer_blocks = []
                     strays_after_last = []
@@ -128,7 +131,7 @@ class _Builder:
                     document.groups.append(group)
                 else:
                     current_section = (heading, [])
-                    document.sections.append((heading, ""))
+                    section_blocks.append(current_section)
                 continue
             if question is not None:
                 answer_blocks.append(block)
@@ -140,11 +143,13 @@ class _Builder:
                         document.questions.append(self._list_question(item, group))
             elif current_section is not None:
                 current_section[1].append(block)
-                document.sections[-1] = (current_section[0], self._blocks_text(current_section[1]))
             elif section_level is not None or document.questions:
                 if block.tag not in ("Rule", "HtmlBlock"):
                     strays_after_last.append(block)
         close_question()
+        document.sections = [
+            Section(heading, self._blocks_text(blocks), self._raw(blocks[0].start, blocks[-1].end) if blocks else "")
+            for heading, blocks in section_blocks]
         document.after_questions = [self._entry_of(block) for block in strays_after_last
                                     if block.tag == "Paragraph"] if document.questions else []
 
@@ -168,8 +173,9 @@ class _Builder:
         if trailing:
             answer.other.append(Part("other", None, trailing[0].start,
                                      [self._entry_of(block) for block in trailing]))
+        markdown = self._raw(lead[0].start, lead[-1].end) if lead else ""
         return Question(number=number, number_span=number_span, text=_plain(lead), start=item.start,
-                        end=item.end, style="list", group=group, answer=answer)
+                        end=item.end, style="list", group=group, answer=answer, markdown=markdown)
 
     # --- text -------------------------------------------------------------------------------------------
 

@@ -26,6 +26,7 @@ class FixResult:
     remaining: list[Diagnostic] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)  # why some fixes were not applied
     converged: bool = True
+    final: Any = None  # the LintResult of `text`
 
     @property
     def changed(self) -> bool:
@@ -82,7 +83,7 @@ def signature(document: Document) -> dict[str, Any]:
     aspects["question-other"] = question_other
     # question numbers live in the "numbers" aspect, so they are left out of the heading texts
     aspects["headings"] = [(h.level, _norm(_NUMBER.sub("", h.text))) for h in document.headings]
-    aspects["sections"] = [(_norm(h.text), _norm(text)) for h, text in document.sections]
+    aspects["sections"] = [(_norm(s.heading.text) if s.heading else None, _norm(s.text)) for s in document.sections]
     aspects["after"] = [_norm(e.text) for e in document.after_questions]
     return aspects
 
@@ -102,7 +103,8 @@ def guard(before: Document, after: Document, allowed: set[str]) -> list[str]:
 def fix_source(linter: Linter, source: Source, *, unsafe: bool = False) -> FixResult:
     result = FixResult(source=source, text=source.text)
     if source.problem is not None:
-        result.remaining = linter.lint_source(source).diagnostics
+        result.final = linter.lint_source(source)
+        result.remaining = result.final.diagnostics
         return result
     current = linter.lint_source(source)
     banned: set[str] = set()
@@ -140,12 +142,11 @@ def fix_source(linter: Linter, source: Source, *, unsafe: bool = False) -> FixRe
         result.converged = not any(d.fix is not None and (d.fix.safe or unsafe) and d.code not in banned
                                    for d in current.diagnostics)
     if not result.converged:
-        result.text = source.text
+        current = linter.lint_source(source)
         result.applied = []
-        result.remaining = linter.lint_source(source).diagnostics
-        return result
     result.text = current.source.text
     result.remaining = current.diagnostics
+    result.final = current
     return result
 
 

@@ -18,6 +18,15 @@ class Heading:
 
 
 @dataclass(frozen=True)
+class Section:
+    """A section outside the questions: its heading (None for loose text), plain text and Markdown."""
+
+    heading: Heading | None
+    text: str
+    markdown: str
+
+
+@dataclass(frozen=True)
 class Entry:
     """One piece of answer text: plain text plus the Markdown it came from."""
 
@@ -81,6 +90,7 @@ class Question:
     style: str  # "heading" | "list"
     group: Group | None
     answer: Answer
+    markdown: str = ""  # the question text as written (inline Markdown kept)
 
 
 @dataclass
@@ -95,7 +105,7 @@ class Document:
     groups: list[Group] = field(default_factory=list)
     questions: list[Question] = field(default_factory=list)
     after_questions: list[Entry] = field(default_factory=list)  # paragraphs after the last answer
-    sections: list[tuple[Heading, str]] = field(default_factory=list)  # non-question sections, plain text
+    sections: list[Section] = field(default_factory=list)  # sections outside the questions
     too_deep_at: int | None = None
 
     @property

@@ -1,0 +1,93 @@
+"""Parquet output for `guidelint export --format parquet` (needs the optional extra guidelint[parquet])."""
+from __future__ import annotations
+
+from typing import Any
+
+from .errors import ConfigError
+
+
+def _pyarrow() -> Any:
+    try:
+        import pyarrow
+        import pyarrow.parquet  # noqa: F401
+    except ImportError:
+        raise ConfigError("parquet output needs pyarrow: pip install 'guidelint[parquet]'") from None
+    return pyarrow
+
+
+def schema(unit: str) -> Any:
+    pa = _pyarrow()
+    texts = pa.list_(pa.string())
+    other = pa.map_(pa.string(), texts)
+    picture = pa.struct([("url", pa.string()), ("alt", pa.string())])
+    metadata = pa.struct([
+        ("term", pa.string()), ("description", pa.string()), ("category", pa.string()), ("vertical", pa.string()),
+        ("pubDate", pa.string()), ("modDate", pa.string()), ("author", pa.string()), ("avatar", picture),
+        ("image", picture), ("tags", texts), ("extra_json", pa.string()),
+    ])
+    example = pa.struct([("title", pa.string()), ("text", pa.string()), ("context", pa.string()),
+                         ("approach", pa.string()), ("outcome", pa.string()), ("other", other)])
+    question = [("number", pa.int32()), ("group", pa.string()), ("text", pa.string()), ("line", pa.int32()),
+                ("examples", pa.list_(example)), ("outcomes", texts), ("best_practices", texts),
+                ("pitfalls", texts), ("follow_ups", texts), ("other", other)]
+    source = pa.struct([("path", pa.string()), ("sha256", pa.string())])
+    issue = pa.struct([("path", pa.string()), ("line", pa.int32()), ("column", pa.int32()),
+                       ("end_line", pa.int32()), ("end_column", pa.int32()), ("code", pa.string()),
+                       ("rule", pa.string()), ("severity", pa.string()), ("message", pa.string()),
+                       ("fixable", pa.bool_())])
+    head = [("unit", pa.string()), ("id", pa.string())]
+    tail = [("guidelint_version", pa.string()), ("schema_version", pa.string()), ("issues", pa.list_(issue))]
+    if unit == "question":
+        fields = head + [("guide_id", pa.string()), ("source", source), ("metadata", metadata)] + question + tail
+    else:
+        section = pa.struct([("heading", pa.string()), ("level", pa.int32()), ("text", pa.string())])
+        fields = head + [("source", source), ("metadata", metadata), ("sections", pa.list_(section)),
+                         ("questions", pa.list_(pa.struct(question)))] + tail
+    return pa.schema(fields)
+
+
+def _row(record: dict[str, Any]) -> dict[str, Any]:
+    import json
+
+    row = dict(record)
+    metadata = dict(row["metadata"])
+    metadata["extra_json"] = json.dumps(metadata.pop("extra"), sort_keys=True, ensure_ascii=False)
+    tags = metadata.get("tags")
+    metadata["tags"] = [str(tag) for tag in tags] if isinstance(tags, list) else None
+    row["metadata"] = metadata
+    row["issues"] = [{k: v for k, v in issue.items() if k != "fix"} for issue in row.get("issues", [])] \
+        if "issues" in row else None
+    return row
+
+
+def write(records: list[dict[str, Any]], path: str, unit: str) -> None:
+    pa = _pyarrow()
+    import pyarrow.parquet as pq
+
+    table = pa.Table.from_pylist([_row(r) for r in records], schema=schema(unit))
+    pq.write_table(table, path)
+
+
+def read(path: str) -> list[dict[str, Any]]:
+    """Rows back as export records (maps to dicts, extra_json to extra): used by the round-trip test."""
+    import json
+
+    _pyarrow()
+    import pyarrow.parquet as pq
+
+    def unmap(value: Any) -> Any:
+        return dict(value) if isinstance(value, list) else value
+
+    records = []
+    for row in pq.read_table(path).to_pylist():
+        metadata = row["metadata"]
+        metadata["extra"] = json.loads(metadata.pop("extra_json"))
+        questions = row["questions"] if row["unit"] == "guide" else [row]
+        for question in questions:
+            question["other"] = unmap(question["other"])
+            for example in question["examples"]:
+                example["other"] = unmap(example["other"])
+        if row["issues"] is None:
+            del row["issues"]
+        records.append(row)
+    return records
