@@ -31,26 +31,14 @@ def build(source: Source, policy: Policy) -> Document:
     tree = markdown.parse(text[body_start:], base=body_start)
     document.too_deep_at = tree.too_deep_at
     document.blocks = tree.root.children
-    _collect_code(tree.root, document.code_spans)
+    document.code_spans = tree.code_spans
     _Builder(document, policy).run()
     return document
 
 
-def _collect_code(root: Node, spans: list[tuple[int, int]]) -> None:
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if node.tag in ("CodeBlock", "HtmlBlock"):
-            spans.append((node.start, node.end))
-        elif node.is_block or node is root:
-            stack.extend(node.children)
-    spans.sort()
-
-
 # --- inline helpers -------------------------------------------------------------------------------------
 
-def _plain(nodes: list[Node]) -> str:
-    return Node("Span", 0, 0, children=list(nodes)).plain()
+_plain = markdown.plain_of
 
 
 def _item_parts(item: Node) -> tuple[list[Node], list[Node]]:

@@ -68,6 +68,8 @@ class Validator:
     def errors(self, instance: Any) -> Iterator[SchemaError]:
         from jsonschema.exceptions import best_match
 
+        if self._validator.is_valid(instance):  # the common case, and cheaper than collecting errors
+            return
         found = sorted(self._validator.iter_errors(instance), key=lambda e: (list(map(str, e.absolute_path)), e.message))
         for error in found:
             if error.context:  # anyOf / oneOf: say what the closest branch wanted

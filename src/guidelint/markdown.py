@@ -22,18 +22,26 @@ BLOCK_TAGS = frozenset({
 })
 
 
-@dataclass(eq=False)
 class Node:
-    """One element: `tag` is pulldown-cmark's name (Paragraph, Heading, List, Item, Strong, Text, ...)."""
+    """One element: `tag` is pulldown-cmark's name (Paragraph, Heading, List, Item, Strong, Text, ...).
 
-    tag: str
-    start: int
-    end: int
-    children: list[Node] = field(default_factory=list)
-    text: str = ""  # leaves: the text (Text, Code, Html, InlineHtml)
-    level: int = 0  # Heading: 1-6
-    ordered: bool = False  # List
-    number: int | None = None  # List: the first item's number
+    Leaves (Text, Code, Html, InlineHtml) carry `text`; Heading has `level` (1-6); List has `ordered`
+    and `number` (the first item's number). Offsets are characters in the document text."""
+
+    __slots__ = ("tag", "start", "end", "children", "text", "level", "ordered", "number")
+
+    def __init__(self, tag: str, start: int, end: int, children: list[Node] | None = None, text: str = "") -> None:
+        self.tag = tag
+        self.start = start
+        self.end = end
+        self.children = [] if children is None else children
+        self.text = text
+        self.level = 0
+        self.ordered = False
+        self.number: int | None = None
+
+    def __repr__(self) -> str:
+        return f"Node({self.tag!r}, {self.start}, {self.end}, children={len(self.children)})"
 
     @property
     def is_block(self) -> bool:
@@ -41,24 +49,41 @@ class Node:
 
     def plain(self) -> str:
         """Inline content as plain text (no markup); soft breaks become spaces."""
+        return plain_of(self.children)
+
+
+_SEPARATED = frozenset({"Item", "Paragraph", "Heading"})
+
+
+def _collect(nodes: list[Node], parts: list[str]) -> None:
+    for node in nodes:
+        tag = node.tag
+        if tag == "Text" or tag == "Code":
+            parts.append(node.text)
+        elif tag == "SoftBreak" or tag == "HardBreak":
+            parts.append(" ")
+        elif node.children:
+            if tag in _SEPARATED and parts:
+                parts.append(" ")
+            _collect(node.children, parts)
+
+
+def plain_of(nodes: list[Node]) -> str:
+    """Plain text of a run of nodes, white space folded."""
+    if len(nodes) == 1 and nodes[0].tag == "Text":
+        text = nodes[0].text
+    else:
         parts: list[str] = []
-        stack: list[Node] = [self]
-        while stack:
-            node = stack.pop()
-            if node.tag in ("Text", "Code"):
-                parts.append(node.text)
-            elif node.tag in ("SoftBreak", "HardBreak"):
-                parts.append(" ")
-            elif node.tag in ("Item", "Paragraph", "Heading") and node is not self and parts:
-                parts.append(" ")
-            stack.extend(reversed(node.children))
-        return " ".join("".join(parts).split())
+        _collect(nodes, parts)
+        text = "".join(parts)
+    return " ".join(text.split())
 
 
 @dataclass
 class Tree:
     root: Node
     too_deep_at: int | None = None  # offset of the first element nested deeper than MAX_DEPTH
+    code_spans: list[tuple[int, int]] = field(default_factory=list)  # code and HTML blocks, in order
 
 
 def _tag_of(value: object) -> tuple[str, object]:
@@ -70,39 +95,62 @@ def _tag_of(value: object) -> tuple[str, object]:
 
 def parse(text: str, base: int = 0) -> Tree:
     """Parse a Markdown body; `base` is the body's character offset within the document."""
+    ascii_only = text.isascii()
     to_char = ByteMapper(text, base)
     root = Node("Document", base, base + len(text))
     stack = [root]
+    parent = root
     skipped = 0  # depth of elements ignored past MAX_DEPTH
     too_deep_at: int | None = None
+    code_spans: list[tuple[int, int]] = []
     for event, span in pyromark.events_with_range(text, options=_OPTIONS):
-        if isinstance(event, str):  # SoftBreak, HardBreak, Rule, ...
+        if ascii_only:
+            start, end = span["start"] + base, span["end"] + base
+        else:
+            start, end = to_char(span["start"]), to_char(span["end"])
+        if type(event) is str:  # SoftBreak, HardBreak, Rule
             if not skipped:
-                stack[-1].children.append(Node(event, to_char(span["start"]), to_char(span["end"])))
+                parent.children.append(Node(event, start, end))
             continue
-        (kind, value), = event.items()
-        if kind == "Start":
+        leaf = event.get("Text")
+        if leaf is not None:
+            if not skipped:
+                parent.children.append(Node("Text", start, end, None, leaf))
+            continue
+        value = event.get("Start", _MISSING)
+        if value is not _MISSING:
             if skipped or len(stack) > MAX_DEPTH:
                 if too_deep_at is None:
-                    too_deep_at = to_char(span["start"])
+                    too_deep_at = start
                 skipped += 1
                 continue
-            tag, detail = _tag_of(value)
-            node = Node(tag, to_char(span["start"]), to_char(span["end"]))
-            if tag == "Heading":
-                node.level = int(detail["level"][1])  # type: ignore[index]
-            elif tag == "List":
-                node.ordered = detail is not None
-                node.number = detail  # type: ignore[assignment]
-            stack[-1].children.append(node)
+            if type(value) is str:
+                node = Node(value, start, end)
+            else:
+                ((tag, detail),) = value.items()
+                node = Node(tag, start, end)
+                if tag == "Heading":
+                    node.level = int(detail["level"][1])
+                elif tag == "List":
+                    node.ordered = detail is not None
+                    node.number = detail
+                elif tag == "CodeBlock":
+                    code_spans.append((start, end))
+            if node.tag == "HtmlBlock":
+                code_spans.append((start, end))
+            parent.children.append(node)
             stack.append(node)
-        elif kind == "End":
+            parent = node
+        elif "End" in event:
             if skipped:
                 skipped -= 1
             else:
                 stack.pop()
-        elif not skipped:  # Text, Code, Html, InlineHtml, FootnoteReference, math, TaskListMarker
-            node = Node(kind, to_char(span["start"]), to_char(span["end"]),
-                        text=value if isinstance(value, str) else "")
-            stack[-1].children.append(node)
-    return Tree(root, too_deep_at)
+                parent = stack[-1]
+        elif not skipped:  # Code, Html, InlineHtml, FootnoteReference, math, TaskListMarker
+            ((kind, value),) = event.items()
+            parent.children.append(Node(kind, start, end, None, value if isinstance(value, str) else ""))
+    return Tree(root, too_deep_at, code_spans)
+
+
+_MISSING = object()

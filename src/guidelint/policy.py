@@ -143,6 +143,6 @@ def _compile(data: dict[str, Any], digest: str) -> Policy:
                                 for s in data["required_sections"]),
         required_parts=tuple(data["required_parts"]),
         categories=categories,
-        artifacts=tuple((re.compile(a["pattern"]), a["message"]) for a in data["artifacts"]),
+        artifacts=tuple((re.compile(a["pattern"], re.MULTILINE), a["message"]) for a in data["artifacts"]),
         digest=digest,
     )

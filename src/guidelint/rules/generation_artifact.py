@@ -18,26 +18,27 @@ from collections.abc import Iterator
 
 from ..diagnostics import Edit, Finding, Fix, Severity
 from ..model import Document
-from ._helpers import in_code, lines
+from ._helpers import in_code
 from .base import Context, Rule
 
 
 def check(document: Document, context: Context) -> Iterator[Finding]:
-    patterns = context.policy.artifacts
     text = document.text
-    for offset, content in lines(document, document.body_start):
-        if not content.strip() or in_code(document, offset):
-            continue
-        for pattern, message in patterns:
-            match = pattern.search(content)
-            if match:
-                end = text.find("\n", offset)
-                end = len(text) if end == -1 else end + 1
-                shown = content.strip()
-                shown = shown if len(shown) <= 60 else shown[:57] + "..."
-                yield Finding(f"{message}: {shown!r}", offset + match.start(), offset + match.end(),
-                              Fix("delete the line", (Edit(offset, end, ""),), safe=False))
-                break
+    reported: set[int] = set()  # line starts: one finding per line, the first pattern that matches
+    hits = []
+    for pattern, message in context.policy.artifacts:
+        for match in pattern.finditer(text, document.body_start):
+            line_start = text.rfind("\n", 0, match.start()) + 1
+            if line_start not in reported and not in_code(document, match.start()):
+                reported.add(line_start)
+                hits.append((line_start, match, message))
+    for line_start, match, message in sorted(hits, key=lambda hit: hit[0]):
+        end = text.find("\n", line_start)
+        end = len(text) if end == -1 else end + 1
+        shown = text[line_start:end].strip()
+        shown = shown if len(shown) <= 60 else shown[:57] + "..."
+        yield Finding(f"{message}: {shown!r}", match.start(), match.end(),
+                      Fix("delete the line", (Edit(line_start, end, ""),), safe=False))
 
 
 RULE = Rule(code="GL203", slug="generation-artifact", severity=Severity.ERROR, check=check, doc=__doc__,

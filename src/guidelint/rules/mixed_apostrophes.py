@@ -28,6 +28,8 @@ _CURLY = re.compile(r"(?<=\w)\u2019(?=\w)")
 def check(document: Document, context: Context) -> Iterator[Finding]:
     text = document.text
     start = document.body_start
+    if "\u2019" not in text or "'" not in text:  # the common case: one style or none
+        return
     straight = [m.start() for m in _STRAIGHT.finditer(text, start) if not in_code(document, m.start())]
     curly = [m.start() for m in _CURLY.finditer(text, start) if not in_code(document, m.start())]
     if straight and curly:
