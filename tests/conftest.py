@@ -22,3 +22,9 @@ def seeds() -> Path:
     if not SEEDS.is_dir():
         pytest.skip("../shared/seeds is not present")
     return SEEDS
+
+
+@pytest.fixture(autouse=True)
+def _no_result_cache(monkeypatch):
+    """Tests replace rules with monkeypatch; a cached result must never stand in for a fresh run."""
+    monkeypatch.setenv("GUIDELINT_NO_CACHE", "1")

@@ -1,7 +1,6 @@
 """The command line: thin click commands over the linter, fixer and reporters."""
 from __future__ import annotations
 
-import difflib
 import enum
 import json
 import sys
@@ -58,6 +57,12 @@ def _check_options(function: Any) -> Any:
         click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff: also apply unsafe fixes."),
         click.option("--diff", is_flag=True, help="Print what --fix would change; write nothing."),
         click.option("--fix-only", is_flag=True, help="Fix, and do not report what remains."),
+        click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+                     help="Worker processes [default: all cores]; --jobs 1 runs in one process."),
+        click.option("--no-cache", is_flag=True, envvar="GUIDELINT_NO_CACHE",
+                     help="Do not read or write the result cache."),
+        click.option("--cache-dir", type=click.Path(file_okay=False), default=".guidelint_cache",
+                     show_default=True, envvar="GUIDELINT_CACHE_DIR", help="Where lint results are cached."),
     ]
     for option in reversed(options):
         function = option(function)
@@ -103,10 +108,11 @@ def _build_linter(config_path: str | None, **cli: Any) -> Any:
 
 def _run(paths: tuple[str, ...], select: tuple[str, ...], extend_select: tuple[str, ...],
          ignore: tuple[str, ...], output_format: str, fail_on: str | None, exit_zero: bool,
-         config_path: str | None, unsafe_fixes: bool, diff: bool, fix_only: bool, fix: bool = False) -> int:
+         config_path: str | None, unsafe_fixes: bool, diff: bool, fix_only: bool, jobs: int | None,
+         no_cache: bool, cache_dir: str, fix: bool = False) -> int:
     from .discover import discover
-    from .fixer import WriteError, fix_source, write_atomic
     from .reporters import REPORTERS, RunSummary
+    from .runner import Mode, Progress, ResultCache, default_jobs, run
 
     try:
         linter = _build_linter(config_path, select=select, extend_select=extend_select, ignore=ignore,
@@ -114,40 +120,25 @@ def _run(paths: tuple[str, ...], select: tuple[str, ...], extend_select: tuple[s
         files = discover(paths or (".",), exclude=linter.config.exclude)
     except ConfigError as error:
         _fail(str(error))
+    mode = Mode(fix=fix or fix_only, diff=diff, unsafe=unsafe_fixes)
+    cache = None if no_cache or mode.fixing else ResultCache(cache_dir)
+    progress = Progress(len(files))
     diagnostics = []
-    fixing = fix or fix_only or diff
     fixed_count = 0
     diff_found = False
     write_failed = False
-    for path in files:
-        source = linter.read(path)
-        if not fixing:
-            result = linter.lint_source(source)
-            diagnostics.extend(result.diagnostics)
-            continue
-        fixed = fix_source(linter, source, unsafe=unsafe_fixes)
-        for message in fixed.refused:
-            click.echo(f"{path}: fix refused: {message}", err=True)
-        if not fixed.converged:
-            click.echo(f"{path}: fixes did not converge after several rounds; file left unchanged", err=True)
-        if fixed.changed:
-            if diff:
-                diff_found = True
-                click.echo("".join(difflib.unified_diff(
-                    source.text.splitlines(keepends=True), fixed.text.splitlines(keepends=True),
-                    fromfile=f"a/{path}", tofile=f"b/{path}")), nl=False)
-                if not fixed.text.endswith("\n") or not source.text.endswith("\n"):
-                    click.echo("\n\\ No newline at end of file")
-            else:
-                try:
-                    write_atomic(path, fixed.to_bytes(), expected=_original_bytes(source))
-                    fixed_count += len(fixed.applied)
-                except (WriteError, OSError) as error:
-                    click.echo(f"guidelint: error: {error}", err=True)
-                    write_failed = True
-                    diagnostics.extend(linter.lint_source(source).diagnostics)
-                    continue
-        diagnostics.extend(fixed.remaining)
+    for outcome in run(linter, files, mode, jobs=jobs or default_jobs(), cache=cache, progress=progress):
+        if outcome.diff:
+            diff_found = True
+            click.echo(outcome.diff, nl=False)
+        for message in outcome.messages:
+            click.echo(message, err=True)
+        fixed_count += outcome.fixed
+        write_failed = write_failed or outcome.write_failed
+        diagnostics.extend(outcome.diagnostics)
+    progress.close()
+    if cache is not None:
+        cache.save()
     diagnostics.sort()
     unsafe_fixable = 0 if unsafe_fixes else sum(1 for d in diagnostics if d.fix is not None and not d.fix.safe)
     if diff:
@@ -164,12 +155,6 @@ def _run(paths: tuple[str, ...], select: tuple[str, ...], extend_select: tuple[s
     if fix_only or exit_zero:
         return ExitCode.OK
     return ExitCode.FINDINGS if any(d.severity >= failing for d in diagnostics) else ExitCode.OK
-
-
-def _original_bytes(source: Any) -> bytes:
-    from .source import encode
-
-    return encode(source.text, bom=source.bom)
 
 
 @main.command(epilog="""\b

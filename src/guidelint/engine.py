@@ -1,6 +1,8 @@
 """The linter: read, parse once, run the selected rules, turn findings into Diagnostics."""
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +37,21 @@ class Linter:
             (rule, Context(self.config.options_of(rule), self.policy, self.schema))
             for rule in self.config.enabled_rules()
         ]
+        self._fingerprint: bytes | None = None
+
+    def cache_key(self, data: bytes) -> str:
+        """A key for a lint result: the file's bytes, the rules and their settings, the schema, the rules
+        data and guidelint's version. Anything that could change a finding is in it."""
+        if self._fingerprint is None:
+            from . import __version__
+
+            schema_path = self.config.schema or data_dir("schemas") / "guide.schema.json"
+            settings = [__version__, self.policy.digest, hashlib.sha256(schema_path.read_bytes()).hexdigest(),
+                        self.config.max_file_size, self.config.fail_on.label,
+                        [(rule.code, self.config.severity_of(rule).label, sorted(context.options.items()))
+                         for rule, context in self.rules]]
+            self._fingerprint = json.dumps(settings, default=str).encode()
+        return hashlib.sha256(self._fingerprint + b"\0" + data).hexdigest()
 
     def read(self, path: str) -> Source:
         try:

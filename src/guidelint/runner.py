@@ -1,0 +1,245 @@
+"""Run the per-file step over many files: in parallel worker processes, with a result cache.
+
+The per-file step (`process`) is a pure function of (path, file bytes, linter configuration). Results
+come back in input order whatever the number of jobs, so output never depends on --jobs.
+"""
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import __version__
+from .diagnostics import Diagnostic, Edit, Fix, Severity
+from .engine import Linter
+from .source import encode
+
+CACHE_FORMAT = 1
+CACHE_LIMIT = 200_000  # entries kept at most
+
+
+@dataclass(frozen=True)
+class Mode:
+    fix: bool = False  # write fixes
+    diff: bool = False  # compute fixes, print a diff, write nothing
+    unsafe: bool = False
+
+    @property
+    def fixing(self) -> bool:
+        return self.fix or self.diff
+
+
+@dataclass
+class FileOutcome:
+    path: str
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)  # for stderr
+    diff: str = ""
+    fixed: int = 0
+    write_failed: bool = False
+    cache_key: str | None = None  # set when this result may be cached
+
+
+def process(linter: Linter, path: str, mode: Mode) -> FileOutcome:
+    from .fixer import WriteError, fix_source, write_atomic
+
+    source = linter.read(path)
+    if not mode.fixing:
+        result = linter.lint_source(source)
+        key = linter.cache_key(encode(source.text, bom=source.bom)) if source.problem is None else None
+        return FileOutcome(path, result.diagnostics, cache_key=key)
+    outcome = FileOutcome(path)
+    fixed = fix_source(linter, source, unsafe=mode.unsafe)
+    outcome.messages.extend(f"{path}: fix refused: {message}" for message in fixed.refused)
+    if not fixed.converged:
+        outcome.messages.append(f"{path}: fixes did not converge after several rounds; file left unchanged")
+    if fixed.changed and mode.diff:
+        outcome.diff = "".join(difflib.unified_diff(
+            source.text.splitlines(keepends=True), fixed.text.splitlines(keepends=True),
+            fromfile=f"a/{path}", tofile=f"b/{path}"))
+        if not fixed.text.endswith("\n") or not source.text.endswith("\n"):
+            outcome.diff += "\n\\ No newline at end of file\n"
+    elif fixed.changed:
+        try:
+            write_atomic(path, fixed.to_bytes(), expected=encode(source.text, bom=source.bom))
+            outcome.fixed = len(fixed.applied)
+        except WriteError as error:
+            outcome.messages.append(f"guidelint: error: {error}")
+            outcome.write_failed = True
+            outcome.diagnostics = linter.lint_source(source).diagnostics
+            return outcome
+    outcome.diagnostics = fixed.remaining
+    return outcome
+
+
+# --- parallel ---------------------------------------------------------------------------------------------
+
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(config: Any) -> None:
+    if "linter" not in _WORKER:  # forked workers inherit the parent's linter
+        _WORKER["linter"] = Linter(config)
+
+
+def _work(task: tuple[str, Mode]) -> FileOutcome:
+    return process(_WORKER["linter"], task[0], task[1])
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def run(linter: Linter, files: list[str], mode: Mode, *, jobs: int, cache: ResultCache | None = None,
+        progress: Progress | None = None) -> Iterator[FileOutcome]:
+    """Outcomes in the order of `files`."""
+    pending: list[str] = []
+    ready: dict[str, FileOutcome] = {}
+    for path in files:
+        hit = cache.lookup(linter, path) if cache is not None and not mode.fixing else None
+        if hit is not None:
+            ready[path] = hit
+        else:
+            pending.append(path)
+    computed = _compute(linter, pending, mode, jobs)
+    for path in files:
+        outcome = ready.pop(path, None)
+        if outcome is None:
+            outcome = next(computed)
+            if cache is not None and outcome.cache_key is not None:
+                cache.store(outcome)
+        if progress is not None:
+            progress.step()
+        yield outcome
+
+
+def _compute(linter: Linter, files: list[str], mode: Mode, jobs: int) -> Iterator[FileOutcome]:
+    if jobs <= 1 or len(files) < 2 * jobs:
+        for path in files:
+            yield process(linter, path, mode)
+        return
+    import multiprocessing
+
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    if context.get_start_method() == "fork":
+        _WORKER["linter"] = linter
+    chunk = max(1, min(64, len(files) // (jobs * 8)))
+    with context.Pool(jobs, initializer=_init_worker, initargs=(linter.config,)) as pool:
+        yield from pool.imap(_work, [(path, mode) for path in files], chunksize=chunk)
+
+
+# --- cache ------------------------------------------------------------------------------------------------
+
+def _encode_diagnostic(d: Diagnostic) -> list[Any]:
+    fix = None if d.fix is None else [d.fix.description, d.fix.safe, [[e.start, e.end, e.replacement] for e in d.fix.edits]]
+    return [d.line, d.column, d.code, d.end_line, d.end_column, d.slug, int(d.severity), d.message, fix]
+
+
+def _decode_diagnostic(path: str, row: list[Any]) -> Diagnostic:
+    line, column, code, end_line, end_column, slug, severity, message, fix = row
+    decoded_fix = None if fix is None else Fix(fix[0], tuple(Edit(*edit) for edit in fix[2]), bool(fix[1]))
+    return Diagnostic(path=path, line=line, column=column, code=code, end_line=end_line, end_column=end_column,
+                      slug=slug, severity=Severity(severity), message=message, fix=decoded_fix)
+
+
+class ResultCache:
+    """Lint results keyed by file content + configuration + schema + rules data + guidelint version.
+
+    One JSON file, read at start and replaced atomically at the end. Anything unreadable is ignored:
+    a corrupt or foreign cache costs a cold run, never a wrong answer."""
+
+    def __init__(self, folder: str) -> None:
+        self.folder = folder
+        self.file = os.path.join(folder, f"results-v{CACHE_FORMAT}.json")
+        self.entries: dict[str, list[Any]] = {}
+        self.dirty = False
+        try:
+            with open(self.file, encoding="utf-8") as handle:
+                data = json.load(handle)
+            if isinstance(data, dict) and data.get("version") == __version__ and isinstance(data.get("entries"), dict):
+                self.entries = data["entries"]
+        except (OSError, ValueError):
+            pass
+
+    def lookup(self, linter: Linter, path: str) -> FileOutcome | None:
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read(linter.config.max_file_size + 1)
+        except OSError:
+            return None
+        key = linter.cache_key(data)
+        rows = self.entries.get(key)
+        if not isinstance(rows, list):
+            return None
+        try:
+            return FileOutcome(path, [_decode_diagnostic(path, row) for row in rows])
+        except (TypeError, ValueError, KeyError):
+            return None
+
+    def store(self, outcome: FileOutcome) -> None:
+        assert outcome.cache_key is not None
+        self.entries[outcome.cache_key] = [_encode_diagnostic(d) for d in outcome.diagnostics]
+        self.dirty = True
+
+    def save(self) -> None:
+        if not self.dirty:
+            return
+        try:
+            os.makedirs(self.folder, exist_ok=True)
+            tag = os.path.join(self.folder, "CACHEDIR.TAG")
+            if not os.path.exists(tag):
+                with open(tag, "w", encoding="ascii") as handle:
+                    handle.write("Signature: 8a477f597d28d172789f06886806bc55\n# guidelint result cache\n")
+                with open(os.path.join(self.folder, ".gitignore"), "w", encoding="ascii") as handle:
+                    handle.write("*\n")
+            entries = dict(list(self.entries.items())[-CACHE_LIMIT:])
+            descriptor, temporary = tempfile.mkstemp(prefix=".results-", dir=self.folder)
+            with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+                json.dump({"version": __version__, "entries": entries}, handle, separators=(",", ":"))
+            os.replace(temporary, self.file)
+        except OSError:
+            pass  # a cache that cannot be written is no cache, not an error
+
+
+# --- progress ---------------------------------------------------------------------------------------------
+
+class Progress:
+    """A one-line counter on stderr, shown only on a terminal and only once a run passes one second."""
+
+    def __init__(self, total: int, *, stream: Any = None) -> None:
+        self.total = total
+        self.done = 0
+        self.stream = stream or sys.stderr
+        self.started = time.monotonic()
+        self.last = 0.0
+        self.shown = False
+        self.enabled = total > 1 and hasattr(self.stream, "isatty") and self.stream.isatty()
+
+    def step(self) -> None:
+        self.done += 1
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if now - self.started >= 1.0 and now - self.last >= 0.1:
+            self.last = now
+            self.shown = True
+            width = 30
+            filled = width * self.done // self.total
+            self.stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} files")
+            self.stream.flush()
+
+    def close(self) -> None:
+        if self.shown:
+            self.stream.write("\r" + " " * 60 + "\r")
+            self.stream.flush()
