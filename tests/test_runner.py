@@ -43,7 +43,7 @@ def test_warm_run_equals_cold_and_corrupt_cache_is_ignored(tmp_path, monkeypatch
     folder = _corpus(tmp_path, copies=1)
     cache_dir = tmp_path / "cache"
     cold = check("--cache-dir", str(cache_dir), str(folder), cache=True, monkeypatch=monkeypatch)
-    cache_file = cache_dir / "results-v1.json"
+    cache_file = cache_dir / "results-v2.json"
     entries = json.loads(cache_file.read_text())["entries"]
     assert len(entries) == 10  # 12 files; the empty and the Latin-1 one are never cached
     warm = check("--cache-dir", str(cache_dir), str(folder))

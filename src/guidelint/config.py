@@ -19,7 +19,7 @@ else:  # pragma: no cover
 
 DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024
 KEYS = ("select", "extend-select", "ignore", "fail-on", "schema", "rules-data", "max-file-size", "exclude",
-        "severity", "options")
+        "severity", "options", "per-file-ignores")
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,7 @@ class Config:
     exclude: tuple[str, ...] = ()
     severity: Mapping[str, Severity] = field(default_factory=dict)  # by code
     options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # by code
+    per_file_ignores: tuple[tuple[str, frozenset[str]], ...] = ()  # (glob, codes)
     file: Path | None = None  # where it came from
     origins: Mapping[str, str] = field(default_factory=dict)  # setting -> "default" | file | "command line"
 
@@ -53,6 +54,19 @@ class Config:
         chosen |= set(resolve_rules(self.extend_select))
         chosen -= set(resolve_rules(self.ignore))
         return [REGISTRY[code] for code in REGISTRY if code in chosen]
+
+    def ignored_for(self, path: str) -> frozenset[str]:
+        """Codes that per-file-ignores switch off for this (display) path."""
+        if not self.per_file_ignores:
+            return frozenset()
+        import fnmatch
+
+        normalized = path.replace("\\", "/")
+        codes: set[str] = set()
+        for pattern, ignored in self.per_file_ignores:
+            if fnmatch.fnmatch(normalized, pattern) or fnmatch.fnmatch(normalized.rsplit("/", 1)[-1], pattern):
+                codes |= ignored
+        return frozenset(codes)
 
     def severity_of(self, rule: Rule) -> Severity:
         return self.severity.get(rule.code, rule.severity)
@@ -183,6 +197,19 @@ def parse(table: Mapping[str, Any], path: Path, text: str = "") -> Config:
         if not isinstance(size, int) or isinstance(size, bool) or size <= 0:
             raise fail("max-file-size", "'max-file-size' must be a positive number of bytes")
         values["max_file_size"] = size
+    if "per-file-ignores" in table:
+        table_value = table["per-file-ignores"]
+        if not isinstance(table_value, dict):
+            raise fail("per-file-ignores", "'per-file-ignores' must be a table of glob = [rules]")
+        pairs = []
+        for pattern, rule_names in table_value.items():
+            if isinstance(rule_names, str):
+                rule_names = [rule_names]
+            try:
+                pairs.append((pattern, frozenset(resolve_rules(rule_names))))
+            except (ConfigError, TypeError, AttributeError) as error:
+                raise fail(pattern, f"per-file-ignores: {error}") from None
+        values["per_file_ignores"] = tuple(pairs)
     if "exclude" in table:
         exclude = table["exclude"]
         if not isinstance(exclude, list) or not all(isinstance(item, str) for item in exclude):

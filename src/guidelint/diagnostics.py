@@ -65,6 +65,7 @@ class Diagnostic:
     severity: Severity = field(compare=False)
     message: str = field(compare=False)
     fix: Fix | None = field(default=None, compare=False)
+    fingerprint: str = field(default="", compare=False)  # see engine.fingerprint; for baselines
 
     @property
     def fixable(self) -> bool:

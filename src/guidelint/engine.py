@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +17,8 @@ from .model import Document
 from .resources import data_dir
 from .rules import Context, Rule
 from .source import ReadProblem, Source, decode
+
+UNUSED_SUPPRESSION = "GL005"
 
 
 @dataclass
@@ -72,17 +75,47 @@ class Linter:
         return document_builder.build(source, self.policy)
 
     def check(self, document: Document) -> list[Diagnostic]:
+        """Run the selected rules; stamp code, severity and fingerprint; apply per-file ignores and
+        inline suppressions (and report unused ones when unused-suppression is selected)."""
+        from .config import resolve_rules
+        from .suppressions import collect
+
         readable = document.source.problem is None
+        ignored = self.config.ignored_for(document.path)
         diagnostics: list[Diagnostic] = []
-        lines = document.lines
         for rule, context in self.rules:
-            if not readable and rule.needs_text:
+            if (not readable and rule.needs_text) or rule.code in ignored or rule.code == UNUSED_SUPPRESSION:
                 continue
             severity = self.config.severity_of(rule)
             for finding in rule.check(document, context):
-                diagnostics.append(_diagnostic(document.path, rule, severity, finding, lines))
+                diagnostics.append(self._diagnostic(document, rule, severity, finding))
+        if readable:
+            suppressions = collect(document, resolve_rules)
+            diagnostics = suppressions.apply(diagnostics)
+            unused = next((r for r, _ in self.rules if r.code == UNUSED_SUPPRESSION), None)
+            if unused is not None and unused.code not in ignored:
+                for directive in suppressions.directives:
+                    offset = document.lines.line_start(directive.line) + directive.column - 1
+                    if directive.unknown:
+                        message = f"suppression names unknown rule{'s' if len(directive.unknown) > 1 else ''} " \
+                                  f"{', '.join(directive.unknown)}"
+                    elif directive.kind != "enable" and not directive.used:
+                        message = f"guidelint-{directive.kind} {' '.join(directive.names) or '(all rules)'} " \
+                                  "suppresses nothing"
+                    else:
+                        continue
+                    diagnostics.append(self._diagnostic(document, unused, self.config.severity_of(unused),
+                                                        Finding(message, offset)))
         diagnostics.sort()
         return diagnostics
+
+    def _diagnostic(self, document: Document, rule: Rule, severity, finding: Finding) -> Diagnostic:  # type: ignore[no-untyped-def]
+        lines = document.lines
+        line, column = lines.position(finding.start)
+        end_line, end_column = lines.position(finding.end if finding.end is not None else finding.start)
+        return Diagnostic(path=document.path, line=line, column=column, code=rule.code, end_line=end_line,
+                          end_column=end_column, slug=rule.slug, severity=severity, message=finding.message,
+                          fix=finding.fix, fingerprint=fingerprint(rule.code, finding.message, document, line))
 
     def lint_source(self, source: Source) -> LintResult:
         document = self.build(source)
@@ -95,12 +128,21 @@ class Linter:
         return self.lint_source(decode(text.encode("utf-8"), path, max_bytes=self.config.max_file_size))
 
 
-def _diagnostic(path: str, rule: Rule, severity, finding: Finding, lines) -> Diagnostic:  # type: ignore[no-untyped-def]
-    line, column = lines.position(finding.start)
-    end_line, end_column = lines.position(finding.end if finding.end is not None else finding.start)
-    return Diagnostic(path=path, line=line, column=column, code=rule.code, end_line=end_line,
-                      end_column=end_column, slug=rule.slug, severity=severity, message=finding.message,
-                      fix=finding.fix)
+_DIGITS = re.compile(r"\d+")
+
+
+def fingerprint(code: str, message: str, document: Document, line: int) -> str:
+    """A finding's identity that survives unrelated edits: rule, message without numbers, and the
+    stripped text of its line (not the line number). Used by baselines."""
+    text = document.text
+    if text:
+        start = document.lines.line_start(min(line, len(document.lines.starts)))
+        end = text.find("\n", start)
+        content = text[start:end if end != -1 else len(text)].strip()
+    else:
+        content = ""
+    material = "\0".join((code, _DIGITS.sub("#", message), _DIGITS.sub("#", content)))
+    return hashlib.sha256(material.encode("utf-8")).hexdigest()[:20]
 
 
 def load_config(config_path: Path | None = None) -> Config:

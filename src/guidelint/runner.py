@@ -21,7 +21,7 @@ from .diagnostics import Diagnostic, Edit, Fix, Severity
 from .engine import Linter
 from .source import encode
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 CACHE_LIMIT = 200_000  # entries kept at most
 
 
@@ -143,14 +143,15 @@ def _compute(linter: Linter, files: list[str], mode: Mode, jobs: int) -> Iterato
 
 def _encode_diagnostic(d: Diagnostic) -> list[Any]:
     fix = None if d.fix is None else [d.fix.description, d.fix.safe, [[e.start, e.end, e.replacement] for e in d.fix.edits]]
-    return [d.line, d.column, d.code, d.end_line, d.end_column, d.slug, int(d.severity), d.message, fix]
+    return [d.line, d.column, d.code, d.end_line, d.end_column, d.slug, int(d.severity), d.message, fix,
+            d.fingerprint]
 
 
 def _decode_diagnostic(path: str, row: list[Any]) -> Diagnostic:
-    line, column, code, end_line, end_column, slug, severity, message, fix = row
+    line, column, code, end_line, end_column, slug, severity, message, fix, print_ = row
     decoded_fix = None if fix is None else Fix(fix[0], tuple(Edit(*edit) for edit in fix[2]), bool(fix[1]))
     return Diagnostic(path=path, line=line, column=column, code=code, end_line=end_line, end_column=end_column,
-                      slug=slug, severity=Severity(severity), message=message, fix=decoded_fix)
+                      slug=slug, severity=Severity(severity), message=message, fix=decoded_fix, fingerprint=print_)
 
 
 class ResultCache:

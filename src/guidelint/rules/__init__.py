@@ -25,6 +25,7 @@ from . import (
     tags_duplicate,
     taxonomy,
     trailing_whitespace,
+    unused_suppression,
 )
 from .base import Context, Rule
 
@@ -33,6 +34,7 @@ _ALL: tuple[Rule, ...] = (
     trailing_whitespace.RULE,
     final_newline.RULE,
     nesting_depth.RULE,
+    unused_suppression.RULE,
     front_matter_missing.RULE,
     front_matter_syntax.RULE,
     front_matter_schema.RULE,

@@ -1,0 +1,102 @@
+"""Inline suppressions: HTML comments in the body that switch rules off.
+
+    <!-- guidelint-disable RULE ... -->            off from the next line until guidelint-enable (or the end)
+    <!-- guidelint-enable RULE ... -->             back on (no rule: all)
+    <!-- guidelint-disable-next-line RULE ... -->  off for the next line only
+    <!-- guidelint-disable-file RULE ... -->       off for the whole file
+
+RULE is a code, slug or code prefix; several are separated by spaces or commas; none means every rule.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .diagnostics import Diagnostic
+from .errors import ConfigError
+from .model import Document
+
+_DIRECTIVE = re.compile(r"<!--\s*guidelint-(disable-next-line|disable-file|disable|enable)\b([^>]*?)\s*-->")
+
+
+@dataclass
+class Directive:
+    kind: str
+    names: tuple[str, ...]
+    codes: frozenset[str] | None  # None: every rule
+    line: int
+    column: int
+    unknown: tuple[str, ...] = ()
+    used: bool = False
+
+
+@dataclass
+class Suppressions:
+    directives: list[Directive] = field(default_factory=list)
+
+    def apply(self, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+        """The diagnostics no directive switches off; marks the directives that switched something off."""
+        if not self.directives:
+            return diagnostics
+        kept = []
+        for diagnostic in diagnostics:
+            directive = self._suppressing(diagnostic)
+            if directive is None:
+                kept.append(diagnostic)
+            else:
+                directive.used = True
+        return kept
+
+    def _suppressing(self, diagnostic: Diagnostic) -> Directive | None:
+        code = diagnostic.code
+        active: dict[int, Directive] = {}  # open disable directives, by identity
+        for directive in self.directives:
+            covers = directive.codes is None or code in directive.codes
+            if directive.kind == "disable-file" and covers:
+                return directive
+            if directive.kind == "disable-next-line" and covers and directive.line + 1 == diagnostic.line:
+                return directive
+            if directive.line >= diagnostic.line:
+                continue
+            if directive.kind == "disable" and covers:
+                active[id(directive)] = directive
+            elif directive.kind == "enable":
+                for key, opened in list(active.items()):
+                    if directive.codes is None or (opened.codes is not None and opened.codes <= directive.codes) \
+                            or code in directive.codes:
+                        del active[key]
+        return next(iter(active.values()), None)
+
+
+def collect(document: Document, resolve) -> Suppressions:  # type: ignore[no-untyped-def]
+    """Directives of a document; `resolve` maps rule names to codes (raises ConfigError when unknown)."""
+    from .rules._helpers import in_code
+
+    text = document.text
+    found = Suppressions()
+    if "guidelint-" not in text:
+        return found
+    for match in _DIRECTIVE.finditer(text, document.body_start):
+        if in_code(document, match.start()) and not _in_html_block(document, match.start()):
+            continue
+        names = tuple(name for name in re.split(r"[\s,]+", match.group(2).strip()) if name)
+        codes: set[str] = set()
+        unknown = []
+        for name in names:
+            try:
+                codes.update(resolve([name]))
+            except ConfigError:
+                unknown.append(name)
+        line, column = document.lines.position(match.start())
+        found.directives.append(Directive(match.group(1), names, frozenset(codes) if names else None, line, column,
+                                          tuple(unknown)))
+    return found
+
+
+def _in_html_block(document: Document, offset: int) -> bool:
+    """HTML comments are HtmlBlock spans, which the code-span list also holds; fenced code is not HTML."""
+    text = document.text
+    for start, end in document.code_spans:
+        if start <= offset < end:
+            return not text.startswith(("```", "~~~", "    ", "\t"), start)
+    return False
