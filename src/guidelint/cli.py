@@ -47,8 +47,15 @@ def _check_options(function: Any) -> Any:
         click.option("--select", multiple=True, help="Only these rules (codes, slugs, code prefixes, ALL)."),
         click.option("--extend-select", multiple=True, help="Enable these rules on top of the defaults."),
         click.option("--ignore", multiple=True, help="Skip these rules (codes or slugs)."),
-        click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
-                     show_default=True, help="Output format."),
+        click.option("--format", "output_format", type=click.Choice(["text", "json", "github", "sarif", "junit"]),
+                     default="text", show_default=True, help="Output format."),
+        click.option("--output-file", type=click.Path(dir_okay=False), default=None,
+                     help="Write the report there (in --format); the terminal still gets the text report."),
+        click.option("--statistics", is_flag=True, help="Print a count per rule instead of each finding."),
+        click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False), default=None,
+                     help="Report only findings that are not in this baseline file."),
+        click.option("--write-baseline", type=click.Path(dir_okay=False), default=None,
+                     help="Record the current findings in this file and exit 0."),
         click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), default=None,
                      help="Lowest severity that fails the run [default: error]."),
         click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings."),
@@ -109,7 +116,9 @@ def _build_linter(config_path: str | None, **cli: Any) -> Any:
 def _run(paths: tuple[str, ...], select: tuple[str, ...], extend_select: tuple[str, ...],
          ignore: tuple[str, ...], output_format: str, fail_on: str | None, exit_zero: bool,
          config_path: str | None, unsafe_fixes: bool, diff: bool, fix_only: bool, jobs: int | None,
-         no_cache: bool, cache_dir: str, fix: bool = False) -> int:
+         no_cache: bool, cache_dir: str, output_file: str | None, statistics: bool, baseline_path: str | None,
+         write_baseline: str | None, fix: bool = False) -> int:
+    from . import baseline
     from .discover import discover
     from .reporters import REPORTERS, RunSummary
     from .runner import Mode, Progress, ResultCache, default_jobs, run
@@ -118,6 +127,7 @@ def _run(paths: tuple[str, ...], select: tuple[str, ...], extend_select: tuple[s
         linter = _build_linter(config_path, select=select, extend_select=extend_select, ignore=ignore,
                                fail_on=fail_on)
         files = discover(paths or (".",), exclude=linter.config.exclude)
+        known = baseline.load(baseline_path) if baseline_path else None
     except ConfigError as error:
         _fail(str(error))
     mode = Mode(fix=fix or fix_only, diff=diff, unsafe=unsafe_fixes)
@@ -140,12 +150,28 @@ def _run(paths: tuple[str, ...], select: tuple[str, ...], extend_select: tuple[s
     if cache is not None:
         cache.save()
     diagnostics.sort()
+    if write_baseline:
+        baseline.write(write_baseline, diagnostics)
+        click.echo(f"Wrote {len(diagnostics)} finding{'s' if len(diagnostics) != 1 else ''} "
+                   f"from {len(files)} file{'s' if len(files) != 1 else ''} to {write_baseline}.", err=True)
+        return ExitCode.OK
+    hidden = 0
+    if known is not None:
+        diagnostics, hidden = baseline.filter_new(diagnostics, known)
     unsafe_fixable = 0 if unsafe_fixes else sum(1 for d in diagnostics if d.fix is not None and not d.fix.safe)
     if diff:
         return ExitCode.FINDINGS if diff_found and not exit_zero else ExitCode.OK
     summary = RunSummary(files=len(files), diagnostics=diagnostics, unsafe_fixable=unsafe_fixable,
-                         fixed=fixed_count)
-    if not fix_only:
+                         fixed=fixed_count, paths=tuple(files), rules=tuple(r for r, _ in linter.rules),
+                         baselined=hidden)
+    if output_file:
+        _write_text(output_file, REPORTERS[output_format](summary))
+        output_format = "text"
+    if statistics and not fix_only:
+        from .reporters import statistics as statistics_report
+
+        click.echo(statistics_report(summary), nl=False)
+    elif not fix_only:
         click.echo(REPORTERS[output_format](summary), nl=False)
     elif fixed_count:
         click.echo(f"Fixed {fixed_count} finding{'s' if fixed_count != 1 else ''}.", err=True)
@@ -211,6 +237,18 @@ def export(paths: tuple[str, ...], output: str | None, output_format: str, unit:
     if left_out:
         click.echo(f"{left_out} of {len(files)} file{'s' if len(files) != 1 else ''} left out.", err=True)
     sys.exit(ExitCode.FINDINGS if left_out else ExitCode.OK)
+
+
+def _write_text(path: str, text: str) -> None:
+    import os
+    import tempfile
+
+    folder = os.path.dirname(os.path.abspath(path))
+    descriptor, temporary = tempfile.mkstemp(prefix=".guidelint-", suffix=".tmp", dir=folder)
+    with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
+        handle.write(text)
+    os.chmod(temporary, 0o644)
+    os.replace(temporary, path)
 
 
 def _write_export(records: list[dict[str, Any]], output: str | None, output_format: str, unit: str) -> None:

@@ -112,7 +112,11 @@ class Linter:
     def _diagnostic(self, document: Document, rule: Rule, severity, finding: Finding) -> Diagnostic:  # type: ignore[no-untyped-def]
         lines = document.lines
         line, column = lines.position(finding.start)
-        end_line, end_column = lines.position(finding.end if finding.end is not None else finding.start)
+        end = finding.end if finding.end is not None else finding.start
+        text = document.text
+        while end > finding.start and text[end - 1] in "\r\n":  # a block's range ends after its newline
+            end -= 1
+        end_line, end_column = lines.position(end)
         return Diagnostic(path=document.path, line=line, column=column, code=rule.code, end_line=end_line,
                           end_column=end_column, slug=rule.slug, severity=severity, message=finding.message,
                           fix=finding.fix, fingerprint=fingerprint(rule.code, finding.message, document, line))

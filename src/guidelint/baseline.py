@@ -1,0 +1,64 @@
+"""Baselines: record today's findings, then report only new ones.
+
+A finding is known when the baseline has one for the same file with the same fingerprint (rule,
+message without numbers, text of its line). Line numbers are not part of it, so edits elsewhere in a
+file do not make old findings new; each recorded finding matches at most one current finding.
+"""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections import Counter
+from typing import Any
+
+from .diagnostics import Diagnostic
+from .errors import ConfigError
+
+FORMAT = 1
+
+
+def write(path: str, diagnostics: list[Diagnostic]) -> None:
+    entries: dict[str, list[dict[str, Any]]] = {}
+    for d in sorted(diagnostics):
+        entries.setdefault(d.path.replace("\\", "/"), []).append(
+            {"code": d.code, "rule": d.slug, "fingerprint": d.fingerprint, "message": d.message})
+    data = {"guidelint_baseline": FORMAT, "findings": entries}
+    folder = os.path.dirname(os.path.abspath(path))
+    descriptor, temporary = tempfile.mkstemp(prefix=".guidelint-baseline-", dir=folder)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        json.dump(data, handle, indent=2, ensure_ascii=False)
+        handle.write("\n")
+    os.chmod(temporary, 0o644)
+    os.replace(temporary, path)
+
+
+def load(path: str) -> dict[str, Counter[str]]:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = json.load(handle)
+    except OSError as error:
+        raise ConfigError(f"cannot read baseline {path}: {error.strerror or error}") from None
+    except ValueError as error:
+        raise ConfigError(f"{path}: baseline is not valid JSON: {error}") from None
+    if not isinstance(data, dict) or data.get("guidelint_baseline") != FORMAT or not isinstance(data.get("findings"), dict):
+        raise ConfigError(f"{path}: not a guidelint baseline (format {FORMAT})")
+    known: dict[str, Counter[str]] = {}
+    for file, entries in data["findings"].items():
+        known[file] = Counter(entry.get("fingerprint") for entry in entries if isinstance(entry, dict))
+    return known
+
+
+def filter_new(diagnostics: list[Diagnostic], known: dict[str, Counter[str]]) -> tuple[list[Diagnostic], int]:
+    """The findings not in the baseline, and how many were."""
+    remaining = {path: Counter(counts) for path, counts in known.items()}
+    new = []
+    hidden = 0
+    for d in diagnostics:
+        counts = remaining.get(d.path.replace("\\", "/"))
+        if counts is not None and counts[d.fingerprint] > 0:
+            counts[d.fingerprint] -= 1
+            hidden += 1
+        else:
+            new.append(d)
+    return new, hidden
