@@ -348,3 +348,9 @@ def config_command(config_path: str | None) -> None:
     for key, value in values.items():
         click.echo(f"{key} = {json.dumps(value)}  # {config.origins.get(key, 'default')}")
     click.echo(f"enabled rules = {json.dumps(enabled)}")
+    for collection in config.collections:
+        codes = [rule.code for rule in collection.config.enabled_rules()]
+        click.echo(f"collection {collection.name}: include = {json.dumps(list(collection.include))}; "
+                   f"schema = {json.dumps(str(collection.config.schema or 'default'))}; "
+                   f"rules-data = {json.dumps(str(collection.config.rules_data or 'default'))}; "
+                   f"enabled rules = {json.dumps(codes)}")

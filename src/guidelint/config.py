@@ -19,7 +19,27 @@ else:  # pragma: no cover
 
 DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024
 KEYS = ("select", "extend-select", "ignore", "fail-on", "schema", "rules-data", "max-file-size", "exclude",
-        "severity", "options", "per-file-ignores")
+        "severity", "options", "per-file-ignores", "collections")
+COLLECTION_KEYS = ("include", "select", "extend-select", "ignore", "schema", "rules-data", "severity", "options")
+_FIELD_OF_KEY = {"select": "select", "extend-select": "extend_select", "ignore": "ignore", "schema": "schema",
+                 "rules-data": "rules_data", "severity": "severity", "options": "options"}
+
+
+@dataclass(frozen=True)
+class Collection:
+    """A named set of files (globs) with its own schema, rules data and rule selection."""
+
+    name: str
+    include: tuple[str, ...]
+    config: Config
+
+
+def _matches(path: str, patterns: tuple[str, ...]) -> bool:
+    import fnmatch
+
+    normalized = path.replace("\\", "/")
+    return any(fnmatch.fnmatch(normalized, pattern) or fnmatch.fnmatch(normalized.rsplit("/", 1)[-1], pattern)
+               for pattern in patterns)
 
 
 @dataclass(frozen=True)
@@ -35,6 +55,7 @@ class Config:
     severity: Mapping[str, Severity] = field(default_factory=dict)  # by code
     options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # by code
     per_file_ignores: tuple[tuple[str, frozenset[str]], ...] = ()  # (glob, codes)
+    collections: tuple[Collection, ...] = ()  # the first whose globs match a file decides; else this config
     file: Path | None = None  # where it came from
     origins: Mapping[str, str] = field(default_factory=dict)  # setting -> "default" | file | "command line"
 
@@ -57,16 +78,14 @@ class Config:
 
     def ignored_for(self, path: str) -> frozenset[str]:
         """Codes that per-file-ignores switch off for this (display) path."""
-        if not self.per_file_ignores:
-            return frozenset()
-        import fnmatch
-
-        normalized = path.replace("\\", "/")
         codes: set[str] = set()
         for pattern, ignored in self.per_file_ignores:
-            if fnmatch.fnmatch(normalized, pattern) or fnmatch.fnmatch(normalized.rsplit("/", 1)[-1], pattern):
+            if _matches(path, (pattern,)):
                 codes |= ignored
         return frozenset(codes)
+
+    def collection_for(self, path: str) -> Collection | None:
+        return next((c for c in self.collections if _matches(path, c.include)), None)
 
     def severity_of(self, rule: Rule) -> Severity:
         return self.severity.get(rule.code, rule.severity)
@@ -133,16 +152,17 @@ def load(path: Path | None = None, *, start: Path | None = None) -> Config:
     return parse(table, path, text)
 
 
-def parse(table: Mapping[str, Any], path: Path, text: str = "") -> Config:
-    where = path.name
+def parse(table: Mapping[str, Any], path: Path, text: str = "", *, allowed: tuple[str, ...] = KEYS,
+          where: str | None = None) -> Config:
+    where = where or path.name
     origin = str(path)
 
     def fail(key: str, message: str) -> ConfigError:
         return ConfigError(f"{path}:{_line_of(text, key)}: {message}")
 
     for key in table:
-        if key not in KEYS:
-            raise fail(key, f"unknown key {key!r} in {where} (known: {', '.join(KEYS)})")
+        if key not in allowed:
+            raise fail(key, f"unknown key {key!r} in {where} (known: {', '.join(allowed)})")
 
     def names(key: str) -> tuple[str, ...]:
         value = table.get(key, [])
@@ -216,4 +236,18 @@ def parse(table: Mapping[str, Any], path: Path, text: str = "") -> Config:
             raise fail("exclude", "'exclude' must be a list of glob patterns")
         values["exclude"] = tuple(exclude)
     origins = {key: origin for key in table}
-    return Config(**values, file=path, origins=origins)
+    config = Config(**values, file=path, origins=origins)
+    if "collections" in table:
+        collections = []
+        for name, sub_table in dict(table["collections"]).items():
+            if not isinstance(sub_table, dict):
+                raise fail(name, f"collection {name!r} must be a table")
+            include = sub_table.get("include")
+            if not isinstance(include, list) or not include or not all(isinstance(p, str) for p in include):
+                raise fail(name, f"collection {name!r} needs 'include', a list of glob patterns")
+            own = {key: value for key, value in sub_table.items() if key != "include"}
+            child = parse(own, path, text, allowed=COLLECTION_KEYS, where=f"collection {name!r}")
+            overrides = {_FIELD_OF_KEY[key]: getattr(child, _FIELD_OF_KEY[key]) for key in own}
+            collections.append(Collection(name, tuple(include), replace(config, **overrides)))
+        config = replace(config, collections=tuple(collections))
+    return config

@@ -41,6 +41,16 @@ class Linter:
             for rule in self.config.enabled_rules()
         ]
         self._fingerprint: bytes | None = None
+        self._collections: dict[str, Linter] = {}
+
+    def for_path(self, path: str) -> Linter:
+        """The linter of the collection this file belongs to (this one when it belongs to none)."""
+        collection = self.config.collection_for(path) if self.config.collections else None
+        if collection is None:
+            return self
+        if collection.name not in self._collections:
+            self._collections[collection.name] = Linter(collection.config)
+        return self._collections[collection.name]
 
     def cache_key(self, data: bytes) -> str:
         """A key for a lint result: the file's bytes, the rules and their settings, the schema, the rules

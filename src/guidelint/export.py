@@ -164,10 +164,11 @@ class Exporter:
         return base if count == 1 else f"{base}-{count}"
 
     def export_path(self, path: str) -> Outcome:
-        source = self.linter.read(path)
+        linter = self.linter.for_path(path)
+        source = linter.read(path)
         if source.problem is not None:
             return Outcome(path, None, "not-a-guide", source.problem.message)
-        result = fix_source(self.linter, source).final
+        result = fix_source(linter, source).final
         document = result.document
         if document.front_matter is None or not document.questions:
             why = "no front matter" if document.front_matter is None else "no questions"

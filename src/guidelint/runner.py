@@ -50,6 +50,7 @@ class FileOutcome:
 def process(linter: Linter, path: str, mode: Mode) -> FileOutcome:
     from .fixer import WriteError, fix_source, write_atomic
 
+    linter = linter.for_path(path)
     source = linter.read(path)
     if not mode.fixing:
         result = linter.lint_source(source)
@@ -179,7 +180,7 @@ class ResultCache:
                 data = handle.read(linter.config.max_file_size + 1)
         except OSError:
             return None
-        key = linter.cache_key(data)
+        key = linter.for_path(path).cache_key(data)
         rows = self.entries.get(key)
         if not isinstance(rows, list):
             return None
