@@ -14,6 +14,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -70,12 +71,18 @@ def main() -> None:
         f.read_bytes()
     floor = time.perf_counter() - start
     print(f"read floor (warm page cache, one process): {floor:.3f} s")
-    wall, peak, code = measure([guidelint, "check", "--format", "json", "--exit-zero", *args.extra, str(corpus)])
+    cache = tempfile.mkdtemp(prefix="guidelint-bench-cache-")
+    check = [guidelint, "check", "--format", "json", "--exit-zero", "--cache-dir", cache, *args.extra]
+    wall, peak, code = measure([*check, str(corpus)])
     rows.append(report("check (cold)", wall, peak, len(files), size, code))
-    wall, peak, code = measure([guidelint, "check", "--exit-zero", str(files[0])])
+    wall, peak, code = measure([*check, str(corpus)])
+    rows.append(report("check (warm, cached)", wall, peak, len(files), size, code))
+    wall, peak, code = measure([*check, "--jobs", "1", "--no-cache", str(corpus)])
+    rows.append(report("check (cold, --jobs 1)", wall, peak, len(files), size, code))
+    wall, peak, code = measure([guidelint, "check", "--exit-zero", "--no-cache", str(files[0])])
     rows.append(report("check (one file)", wall, peak, 1, files[0].stat().st_size, code))
-    help_text = subprocess.run([guidelint, "--help"], capture_output=True, text=True).stdout
-    if "export" in help_text:
+    shutil.rmtree(cache, ignore_errors=True)
+    if subprocess.run([guidelint, "export", "--help"], capture_output=True).returncode == 0:
         wall, peak, code = measure([guidelint, "export", "--include-invalid", "-o", os.devnull, str(corpus)])
         rows.append(report("export", wall, peak, len(files), size, code))
     markdownlint = shutil.which("markdownlint-cli2")

@@ -159,3 +159,12 @@ def test_seed_counts_through_export(seeds) -> None:
     assert len(counts["003"]) == 5 and all(c[4] == 0 for c in counts["003"])
     assert counts["003"][0][1] == 0 and counts["003"][0][2] == 0  # the first question has no outcome
     assert all(c[1] + c[2] > 0 for c in counts["003"][1:])
+
+
+def test_export_same_whatever_jobs(tmp_path) -> None:
+    for index in range(4):
+        for path in CLEAN:
+            shutil.copy(path, tmp_path / f"{index}-{path.name}")
+    one = CliRunner().invoke(main, ["export", "--jobs", "1", str(tmp_path)], catch_exceptions=False).stdout
+    two = CliRunner().invoke(main, ["export", "--jobs", "2", str(tmp_path)], catch_exceptions=False).stdout
+    assert one == two and len(one.splitlines()) == 12

@@ -43,14 +43,18 @@ def test_warm_run_equals_cold_and_corrupt_cache_is_ignored(tmp_path, monkeypatch
     folder = _corpus(tmp_path, copies=1)
     cache_dir = tmp_path / "cache"
     cold = check("--cache-dir", str(cache_dir), str(folder), cache=True, monkeypatch=monkeypatch)
-    cache_file = cache_dir / "results-v2.json"
-    entries = json.loads(cache_file.read_text())["entries"]
+    shards = sorted((cache_dir / "v2").glob("*.json"))
+    entries = {key for shard in shards for key in json.loads(shard.read_text())["entries"]}
     assert len(entries) == 10  # 12 files; the empty and the Latin-1 one are never cached
+    assert all(key[:2] + ".json" == shard.name for shard in shards for key in json.loads(shard.read_text())["entries"])
     warm = check("--cache-dir", str(cache_dir), str(folder))
     assert warm == cold
-    cache_file.write_text("{not json")
+    for shard in shards:
+        shard.write_text("{not json")
     assert check("--cache-dir", str(cache_dir), str(folder)) == cold
-    cache_file.write_text(json.dumps({"version": "0.1.0", "entries": {key: [[1, 2, 3]] for key in entries}}))
+    for shard in shards:
+        keys = [key for key in entries if key[:2] + ".json" == shard.name]
+        shard.write_text(json.dumps({"version": "0.1.0", "entries": {key: [[1, 2, 3]] for key in keys}}))
     assert check("--cache-dir", str(cache_dir), str(folder)) == cold  # malformed rows: recomputed
 
 

@@ -198,11 +198,14 @@ Exit codes:
 @click.option("--keep-markdown", is_flag=True, help="Keep inline Markdown instead of plain text.")
 @click.option("--include-invalid", is_flag=True, help="Export guides with error findings too, with their issues.")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None)
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Worker processes [default: all cores]; the output is the same whatever N.")
 def export(paths: tuple[str, ...], output: str | None, output_format: str, unit: str, keep_markdown: bool,
-           include_invalid: bool, config_path: str | None) -> None:
+           include_invalid: bool, config_path: str | None, jobs: int | None) -> None:
     """Export guides as a normalized dataset (safe fixes applied in memory first)."""
     from .discover import discover
-    from .export import Exporter, question_records
+    from .export import ExportOptions, UniqueIds, export_one, question_records
+    from .runner import Progress, default_jobs, parallel_map
 
     try:
         linter = _build_linter(config_path, select=(), extend_select=(), ignore=(), fail_on=None)
@@ -215,25 +218,29 @@ def export(paths: tuple[str, ...], output: str | None, output_format: str, unit:
             parquet.schema(unit)  # fails early when pyarrow is missing
     except ConfigError as error:
         _fail(str(error))
-    exporter = Exporter(linter, keep_markdown=keep_markdown, include_invalid=include_invalid)
-    records: list[dict[str, Any]] = []
+    from .export_writer import ExportWriter
+
+    options = ExportOptions(keep_markdown=keep_markdown, include_invalid=include_invalid)
+    unique = UniqueIds()
     left_out = 0
-    stream = output is None and output_format == "jsonl"
-    for path in files:
-        outcome = exporter.export_path(path)
-        if outcome.record is None:
-            left_out += 1
-            what = "not a guide" if outcome.skipped == "not-a-guide" else "invalid"
-            click.echo(f"{path}: skipped ({what}: {outcome.reason})", err=True)
-            continue
-        units = list(question_records(outcome.record)) if unit == "question" else [outcome.record]
-        if stream:
-            for record in units:
-                click.echo(json.dumps(record, ensure_ascii=False))
-        else:
-            records.extend(units)
-    if not stream:
-        _write_export(records, output, output_format, unit)
+    progress = Progress(len(files))
+    writer = ExportWriter(output, output_format, unit)
+    try:
+        for outcome in parallel_map(export_one, linter, files, options, jobs=jobs or default_jobs()):
+            progress.step()
+            if outcome.record is None:
+                left_out += 1
+                what = "not a guide" if outcome.skipped == "not-a-guide" else "invalid"
+                click.echo(f"{outcome.path}: skipped ({what}: {outcome.reason})", err=True)
+                continue
+            record = unique(outcome.record)
+            for item in (question_records(record) if unit == "question" else [record]):
+                writer.add(item)
+    except BaseException:
+        writer.abort()
+        raise
+    progress.close()
+    writer.close()
     if left_out:
         click.echo(f"{left_out} of {len(files)} file{'s' if len(files) != 1 else ''} left out.", err=True)
     sys.exit(ExitCode.FINDINGS if left_out else ExitCode.OK)
@@ -249,38 +256,6 @@ def _write_text(path: str, text: str) -> None:
         handle.write(text)
     os.chmod(temporary, 0o644)
     os.replace(temporary, path)
-
-
-def _write_export(records: list[dict[str, Any]], output: str | None, output_format: str, unit: str) -> None:
-    import os
-    import tempfile
-
-    if output_format == "jsonl":
-        text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
-    elif output_format == "json":
-        text = json.dumps(records, ensure_ascii=False, indent=2) + "\n"
-    else:
-        text = None
-    if output is None:
-        click.echo(text, nl=False)
-        return
-    folder = os.path.dirname(os.path.abspath(output))
-    descriptor, temporary = tempfile.mkstemp(prefix=".guidelint-", suffix=".tmp", dir=folder)
-    os.close(descriptor)
-    try:
-        if text is None:
-            from . import parquet
-
-            parquet.write(records, temporary, unit)
-        else:
-            with open(temporary, "w", encoding="utf-8", newline="\n") as handle:
-                handle.write(text)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, output)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
 
 
 @main.command("rules")

@@ -149,36 +149,44 @@ def question_records(guide: dict[str, Any]) -> Iterator[dict[str, Any]]:
         yield record
 
 
-class Exporter:
-    """Turns paths into records; ids are unique in one export (a later clash gets -2, -3, ...)."""
+@dataclass(frozen=True)
+class ExportOptions:
+    keep_markdown: bool = False
+    include_invalid: bool = False
 
-    def __init__(self, linter: Linter, *, keep_markdown: bool = False, include_invalid: bool = False) -> None:
-        self.linter = linter
-        self.keep_markdown = keep_markdown
-        self.include_invalid = include_invalid
-        self.ids: dict[str, int] = {}
 
-    def _unique(self, base: str) -> str:
-        count = self.ids.get(base, 0) + 1
-        self.ids[base] = count
-        return base if count == 1 else f"{base}-{count}"
+def export_one(linter: Linter, path: str, options: ExportOptions) -> Outcome:
+    """The per-file step of an export (runs in worker processes); the record's id is not yet unique."""
+    linter = linter.for_path(path)
+    source = linter.read(path)
+    if source.problem is not None:
+        return Outcome(path, None, "not-a-guide", source.problem.message)
+    result = fix_source(linter, source).final
+    document = result.document
+    if document.front_matter is None or not document.questions:
+        why = "no front matter" if document.front_matter is None else "no questions"
+        return Outcome(path, None, "not-a-guide", why)
+    errors = [d for d in result.diagnostics if d.severity >= Severity.ERROR]
+    if errors and not options.include_invalid:
+        return Outcome(path, None, "invalid", f"{len(errors)} error finding{'s' if len(errors) > 1 else ''}")
+    term = (document.metadata or {}).get("term")
+    stem = path.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    base = slugify(term) if isinstance(term, str) and term.strip() else slugify(stem)
+    record = guide_record(document, guide_id=base, keep_markdown=options.keep_markdown,
+                          issues=result.diagnostics if options.include_invalid else None)
+    return Outcome(path, record)
 
-    def export_path(self, path: str) -> Outcome:
-        linter = self.linter.for_path(path)
-        source = linter.read(path)
-        if source.problem is not None:
-            return Outcome(path, None, "not-a-guide", source.problem.message)
-        result = fix_source(linter, source).final
-        document = result.document
-        if document.front_matter is None or not document.questions:
-            why = "no front matter" if document.front_matter is None else "no questions"
-            return Outcome(path, None, "not-a-guide", why)
-        errors = [d for d in result.diagnostics if d.severity >= Severity.ERROR]
-        if errors and not self.include_invalid:
-            return Outcome(path, None, "invalid", f"{len(errors)} error finding{'s' if len(errors) > 1 else ''}")
-        metadata = document.metadata or {}
-        term = metadata.get("term")
-        base = slugify(term) if isinstance(term, str) and term.strip() else slugify(path.rsplit("/", 1)[-1].rsplit(".", 1)[0])
-        record = guide_record(document, guide_id=self._unique(base), keep_markdown=self.keep_markdown,
-                              issues=result.diagnostics if self.include_invalid else None)
-        return Outcome(path, record)
+
+class UniqueIds:
+    """Makes ids unique within one export, in input order: a later clash gets -2, -3, ..."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, int] = {}
+
+    def __call__(self, record: dict[str, Any]) -> dict[str, Any]:
+        base = record["id"]
+        count = self.seen.get(base, 0) + 1
+        self.seen[base] = count
+        if count > 1:
+            record["id"] = f"{base}-{count}"
+        return record

@@ -60,12 +60,17 @@ def _row(record: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-def write(records: list[dict[str, Any]], path: str, unit: str) -> None:
-    pa = _pyarrow()
+def writer(path: str, unit: str) -> Any:
+    _pyarrow()
     import pyarrow.parquet as pq
 
-    table = pa.Table.from_pylist([_row(r) for r in records], schema=schema(unit))
-    pq.write_table(table, path)
+    return pq.ParquetWriter(path, schema(unit))
+
+
+def write_batch(parquet_writer: Any, records: list[dict[str, Any]], unit: str) -> None:
+    """One row group of records."""
+    pa = _pyarrow()
+    parquet_writer.write_table(pa.Table.from_pylist([_row(r) for r in records], schema=schema(unit)))
 
 
 def read(path: str) -> list[dict[str, Any]]:

@@ -12,7 +12,7 @@ import os
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,7 +22,7 @@ from .engine import Linter
 from .source import encode
 
 CACHE_FORMAT = 2
-CACHE_LIMIT = 200_000  # entries kept at most
+SHARD_LIMIT = 2_000  # entries kept at most in each of the 256 shards
 
 
 @dataclass(frozen=True)
@@ -90,8 +90,9 @@ def _init_worker(config: Any) -> None:
         _WORKER["linter"] = Linter(config)
 
 
-def _work(task: tuple[str, Mode]) -> FileOutcome:
-    return process(_WORKER["linter"], task[0], task[1])
+def _work(task: tuple[Callable[[Linter, str, Any], Any], str, Any]) -> Any:
+    function, path, argument = task
+    return function(_WORKER["linter"], path, argument)
 
 
 def default_jobs() -> int:
@@ -112,7 +113,7 @@ def run(linter: Linter, files: list[str], mode: Mode, *, jobs: int, cache: Resul
             ready[path] = hit
         else:
             pending.append(path)
-    computed = _compute(linter, pending, mode, jobs)
+    computed = parallel_map(process, linter, pending, mode, jobs=jobs)
     for path in files:
         outcome = ready.pop(path, None)
         if outcome is None:
@@ -124,10 +125,13 @@ def run(linter: Linter, files: list[str], mode: Mode, *, jobs: int, cache: Resul
         yield outcome
 
 
-def _compute(linter: Linter, files: list[str], mode: Mode, jobs: int) -> Iterator[FileOutcome]:
+def parallel_map(function: Callable[[Linter, str, Any], Any], linter: Linter, files: list[str], argument: Any, *,
+                 jobs: int) -> Iterator[Any]:
+    """function(linter, path, argument) for each file, in worker processes, results in input order.
+    `function` must be a module-level function (it is sent to the workers by name)."""
     if jobs <= 1 or len(files) < 2 * jobs:
         for path in files:
-            yield process(linter, path, mode)
+            yield function(linter, path, argument)
         return
     import multiprocessing
 
@@ -137,7 +141,7 @@ def _compute(linter: Linter, files: list[str], mode: Mode, jobs: int) -> Iterato
         _WORKER["linter"] = linter
     chunk = max(1, min(64, len(files) // (jobs * 8)))
     with context.Pool(jobs, initializer=_init_worker, initargs=(linter.config,)) as pool:
-        yield from pool.imap(_work, [(path, mode) for path in files], chunksize=chunk)
+        yield from pool.imap(_work, [(function, path, argument) for path in files], chunksize=chunk)
 
 
 # --- cache ------------------------------------------------------------------------------------------------
@@ -158,21 +162,30 @@ def _decode_diagnostic(path: str, row: list[Any]) -> Diagnostic:
 class ResultCache:
     """Lint results keyed by file content + configuration + schema + rules data + guidelint version.
 
-    One JSON file, read at start and replaced atomically at the end. Anything unreadable is ignored:
-    a corrupt or foreign cache costs a cold run, never a wrong answer."""
+    256 JSON shards by the key's first two hex digits, each read on first use and replaced atomically
+    when it changed, so a one-file run reads one small shard. Anything unreadable is ignored: a corrupt
+    or foreign cache costs a cold run, never a wrong answer."""
 
     def __init__(self, folder: str) -> None:
-        self.folder = folder
-        self.file = os.path.join(folder, f"results-v{CACHE_FORMAT}.json")
-        self.entries: dict[str, list[Any]] = {}
-        self.dirty = False
-        try:
-            with open(self.file, encoding="utf-8") as handle:
-                data = json.load(handle)
-            if isinstance(data, dict) and data.get("version") == __version__ and isinstance(data.get("entries"), dict):
-                self.entries = data["entries"]
-        except (OSError, ValueError):
-            pass
+        self.folder = os.path.join(folder, f"v{CACHE_FORMAT}")
+        self.root = folder
+        self.shards: dict[str, dict[str, list[Any]]] = {}
+        self.dirty: set[str] = set()
+
+    def _shard(self, key: str) -> dict[str, list[Any]]:
+        name = key[:2]
+        shard = self.shards.get(name)
+        if shard is None:
+            shard = {}
+            try:
+                with open(os.path.join(self.folder, f"{name}.json"), encoding="utf-8") as handle:
+                    data = json.load(handle)
+                if isinstance(data, dict) and data.get("version") == __version__ and isinstance(data.get("entries"), dict):
+                    shard = data["entries"]
+            except (OSError, ValueError):
+                pass
+            self.shards[name] = shard
+        return shard
 
     def lookup(self, linter: Linter, path: str) -> FileOutcome | None:
         try:
@@ -181,7 +194,7 @@ class ResultCache:
         except OSError:
             return None
         key = linter.for_path(path).cache_key(data)
-        rows = self.entries.get(key)
+        rows = self._shard(key).get(key)
         if not isinstance(rows, list):
             return None
         try:
@@ -191,25 +204,28 @@ class ResultCache:
 
     def store(self, outcome: FileOutcome) -> None:
         assert outcome.cache_key is not None
-        self.entries[outcome.cache_key] = [_encode_diagnostic(d) for d in outcome.diagnostics]
-        self.dirty = True
+        self._shard(outcome.cache_key)[outcome.cache_key] = [_encode_diagnostic(d) for d in outcome.diagnostics]
+        self.dirty.add(outcome.cache_key[:2])
 
     def save(self) -> None:
         if not self.dirty:
             return
         try:
             os.makedirs(self.folder, exist_ok=True)
-            tag = os.path.join(self.folder, "CACHEDIR.TAG")
+            tag = os.path.join(self.root, "CACHEDIR.TAG")
             if not os.path.exists(tag):
                 with open(tag, "w", encoding="ascii") as handle:
                     handle.write("Signature: 8a477f597d28d172789f06886806bc55\n# guidelint result cache\n")
-                with open(os.path.join(self.folder, ".gitignore"), "w", encoding="ascii") as handle:
+                with open(os.path.join(self.root, ".gitignore"), "w", encoding="ascii") as handle:
                     handle.write("*\n")
-            entries = dict(list(self.entries.items())[-CACHE_LIMIT:])
-            descriptor, temporary = tempfile.mkstemp(prefix=".results-", dir=self.folder)
-            with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-                json.dump({"version": __version__, "entries": entries}, handle, separators=(",", ":"))
-            os.replace(temporary, self.file)
+            for name in sorted(self.dirty):
+                entries = self.shards[name]
+                if len(entries) > SHARD_LIMIT:  # oldest first out: dicts keep insertion order
+                    entries = dict(list(entries.items())[-SHARD_LIMIT:])
+                descriptor, temporary = tempfile.mkstemp(prefix=f".{name}-", dir=self.folder)
+                with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+                    json.dump({"version": __version__, "entries": entries}, handle, separators=(",", ":"))
+                os.replace(temporary, os.path.join(self.folder, f"{name}.json"))
         except OSError:
             pass  # a cache that cannot be written is no cache, not an error
 

@@ -1,0 +1,81 @@
+"""Streams export records to stdout or to a file (atomically: a temporary file renamed at the end),
+as JSONL, one JSON array, or Parquet in row groups, so memory stays flat however many guides there are."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from typing import IO, Any
+
+PARQUET_BATCH = 500
+
+
+class ExportWriter:
+    def __init__(self, output: str | None, output_format: str, unit: str) -> None:
+        self.output = output
+        self.format = output_format
+        self.unit = unit
+        self.count = 0
+        self.temporary: str | None = None
+        self.batch: list[dict[str, Any]] = []
+        self.parquet_writer: Any = None
+        self.handle: IO[str] | None = None
+        if output is not None:
+            folder = os.path.dirname(os.path.abspath(output))
+            descriptor, self.temporary = tempfile.mkstemp(prefix=".guidelint-", suffix=".tmp", dir=folder)
+            os.close(descriptor)
+        if output_format != "parquet":
+            self.handle = open(self.temporary, "w", encoding="utf-8", newline="\n") if self.temporary else sys.stdout
+            if output_format == "json":
+                self.handle.write("[")
+
+    def add(self, record: dict[str, Any]) -> None:
+        if self.format == "parquet":
+            self.batch.append(record)
+            if len(self.batch) >= PARQUET_BATCH:
+                self._flush_parquet()
+        elif self.format == "json":
+            assert self.handle is not None
+            self.handle.write(("\n" if self.count == 0 else ",\n") + _indent(json.dumps(record, ensure_ascii=False, indent=2)))
+        else:
+            assert self.handle is not None
+            self.handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+        self.count += 1
+
+    def _flush_parquet(self) -> None:
+        from . import parquet
+
+        if self.parquet_writer is None:
+            self.parquet_writer = parquet.writer(self.temporary, self.unit)
+        if self.batch:
+            parquet.write_batch(self.parquet_writer, self.batch, self.unit)
+            self.batch = []
+
+    def close(self) -> None:
+        if self.format == "parquet":
+            self._flush_parquet()
+            self.parquet_writer.close()
+        else:
+            assert self.handle is not None
+            if self.format == "json":
+                self.handle.write("\n]\n" if self.count else "]\n")
+            if self.handle is not sys.stdout:
+                self.handle.close()
+            else:
+                self.handle.flush()
+        if self.temporary is not None and self.output is not None:
+            os.chmod(self.temporary, 0o644)
+            os.replace(self.temporary, self.output)
+
+    def abort(self) -> None:
+        if self.handle is not None and self.handle is not sys.stdout:
+            self.handle.close()
+        if self.parquet_writer is not None:
+            self.parquet_writer.close()
+        if self.temporary is not None and os.path.exists(self.temporary):
+            os.unlink(self.temporary)
+
+
+def _indent(text: str) -> str:
+    return "\n".join("  " + line for line in text.splitlines())
