@@ -46,3 +46,23 @@ def test_rules_data_typo_is_reported_with_file_and_line(tmp_path) -> None:
         policy.load(folder)
     line = text[: text.index("exampels")].count("\n") + 1
     assert str(raised.value).startswith(f"{folder / 'structure.yaml'}:{line}: invalid rules data: 'exampels' is not one of")
+
+
+def test_bundled_schemas_and_rules_data_are_valid() -> None:
+    """guidelint trusts its own schemas and rules data at start-up (to start fast); this checks them."""
+    import json
+
+    import jsonschema
+
+    from guidelint import policy, yamlnodes
+    from guidelint.jsonschema_util import Validator
+    from guidelint.resources import data_dir
+
+    for path in sorted(data_dir("schemas").glob("*.json")):
+        jsonschema.Draft202012Validator.check_schema(json.loads(path.read_text(encoding="utf-8")))
+    merged = {}
+    for path in sorted(data_dir("rules").glob("*.yaml")):
+        merged.update(yamlnodes.load(path.read_text(encoding="utf-8")).data)
+    validator = Validator(json.loads((data_dir("schemas") / "rules.schema.json").read_text(encoding="utf-8")), "rules")
+    assert list(validator.errors(yamlnodes.to_json(merged))) == []
+    assert policy.load(data_dir("rules")).required_parts == ("examples", "outcomes", "pitfalls", "follow_ups")

@@ -99,8 +99,9 @@ def load(folder: Path | None = None) -> Policy:
                 raise ConfigError(f"{path}: key {key!r} is already defined in {origin[key][0].name}")
             merged[key] = value
             origin[key] = (path, doc)
-    validator = Validator.from_file(data_dir("schemas") / "rules.schema.json")
-    for error in validator.errors(yamlnodes.to_json(merged)):
+    bundled = folder.resolve() == data_dir("rules").resolve()  # shipped data is validated by the tests
+    validator = None if bundled else Validator.from_file(data_dir("schemas") / "rules.schema.json")
+    for error in validator.errors(yamlnodes.to_json(merged)) if validator else ():
         if error.path and error.path[0] in origin:
             path, doc = origin[error.path[0]]
             located = doc.locate(error.path)

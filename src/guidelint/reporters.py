@@ -6,7 +6,6 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
 
 from . import __version__
 from .diagnostics import Diagnostic, Severity
@@ -140,6 +139,8 @@ def sarif(summary: RunSummary) -> str:
 
 def junit(summary: RunSummary) -> str:
     """JUnit XML: one test case a file; a file with findings fails, with one line a finding."""
+    from xml.sax.saxutils import escape, quoteattr  # imported here: it costs a start-up of its own
+
     by_path: dict[str, list[Diagnostic]] = {path: [] for path in summary.paths}
     for d in summary.diagnostics:
         by_path.setdefault(d.path, []).append(d)
