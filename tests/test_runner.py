@@ -60,7 +60,9 @@ def test_warm_run_equals_cold_and_corrupt_cache_is_ignored(tmp_path, monkeypatch
 
 def test_cache_key_depends_on_content_and_settings() -> None:
     base = Linter(Config())
-    assert base.cache_key(b"a") == Linter(Config()).cache_key(b"a")
-    assert base.cache_key(b"a") != base.cache_key(b"b")
-    assert base.cache_key(b"a") != Linter(Config(ignore=("GL002",))).cache_key(b"a")
-    assert base.cache_key(b"a") != Linter(Config(options={"GL104": {"style": "quoted"}})).cache_key(b"a")
+    assert base.cache_key(b"a", "g.md") == Linter(Config()).cache_key(b"a", "g.md")
+    assert base.cache_key(b"a", "g.md") != base.cache_key(b"b", "g.md")
+    assert base.cache_key(b"a", "g.md") != Linter(Config(ignore=("GL002",))).cache_key(b"a", "g.md")
+    assert base.cache_key(b"a", "g.md") != Linter(Config(options={"GL104": {"style": "quoted"}})).cache_key(b"a", "g.md")
+    ignoring = Linter(Config(per_file_ignores=(("drafts/*", frozenset({"GL002"})),)))
+    assert ignoring.cache_key(b"a", "drafts/g.md") != ignoring.cache_key(b"a", "g.md")

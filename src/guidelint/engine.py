@@ -6,7 +6,6 @@ import json
 import os
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from . import document as document_builder
 from . import policy as policy_module
@@ -16,7 +15,7 @@ from .jsonschema_util import Validator
 from .model import Document
 from .resources import data_dir
 from .rules import Context, Rule
-from .source import ReadProblem, Source, decode
+from .source import ReadProblem, Source, decode, too_large
 
 UNUSED_SUPPRESSION = "GL005"
 
@@ -52,9 +51,10 @@ class Linter:
             self._collections[collection.name] = Linter(collection.config)
         return self._collections[collection.name]
 
-    def cache_key(self, data: bytes) -> str:
+    def cache_key(self, data: bytes, path: str) -> str:
         """A key for a lint result: the file's bytes, the rules and their settings, the schema, the rules
-        data and guidelint's version. Anything that could change a finding is in it."""
+        data, guidelint's version and the per-file ignores that apply to `path`. Anything that could
+        change a finding is in it."""
         if self._fingerprint is None:
             from . import __version__
 
@@ -64,15 +64,14 @@ class Linter:
                         [(rule.code, self.config.severity_of(rule).label, sorted(context.options.items()))
                          for rule, context in self.rules]]
             self._fingerprint = json.dumps(settings, default=str).encode()
-        return hashlib.sha256(self._fingerprint + b"\0" + data).hexdigest()
+        ignored = ",".join(sorted(self.config.ignored_for(path))).encode()
+        return hashlib.sha256(self._fingerprint + b"\0" + ignored + b"\0" + data).hexdigest()
 
     def read(self, path: str) -> Source:
         try:
             size = os.stat(path).st_size
             if size > self.config.max_file_size:
-                return Source(path, "", problem=ReadProblem(
-                    f"file is {size:,} bytes, over the limit of {self.config.max_file_size:,} "
-                    "(max-file-size); not checked", "too-large"))
+                return Source(path, "", problem=too_large(size, self.config.max_file_size))
             with open(path, "rb") as handle:
                 data = handle.read(self.config.max_file_size + 1)
         except IsADirectoryError:
@@ -157,9 +156,3 @@ def fingerprint(code: str, message: str, document: Document, line: int) -> str:
         content = ""
     material = "\0".join((code, _DIGITS.sub("#", message), _DIGITS.sub("#", content)))
     return hashlib.sha256(material.encode("utf-8")).hexdigest()[:20]
-
-
-def load_config(config_path: Path | None = None) -> Config:
-    from . import config as config_module
-
-    return config_module.load(config_path)

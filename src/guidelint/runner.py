@@ -6,7 +6,6 @@ come back in input order whatever the number of jobs, so output never depends on
 from __future__ import annotations
 
 import difflib
-import hashlib
 import json
 import os
 import sys
@@ -54,7 +53,7 @@ def process(linter: Linter, path: str, mode: Mode) -> FileOutcome:
     source = linter.read(path)
     if not mode.fixing:
         result = linter.lint_source(source)
-        key = linter.cache_key(encode(source.text, bom=source.bom)) if source.problem is None else None
+        key = linter.cache_key(encode(source.text, bom=source.bom), path) if source.problem is None else None
         return FileOutcome(path, result.diagnostics, cache_key=key)
     outcome = FileOutcome(path)
     fixed = fix_source(linter, source, unsafe=mode.unsafe)
@@ -193,7 +192,7 @@ class ResultCache:
                 data = handle.read(linter.config.max_file_size + 1)
         except OSError:
             return None
-        key = linter.for_path(path).cache_key(data)
+        key = linter.for_path(path).cache_key(data, path)
         rows = self._shard(key).get(key)
         if not isinstance(rows, list):
             return None

@@ -31,12 +31,15 @@ class Source:
         return "\r\n" if crlf and crlf * 2 >= self.text.count("\n") else "\n"
 
 
+def too_large(size: int, limit: int) -> ReadProblem:
+    return ReadProblem(f"file is {size:,} bytes, over the limit of {limit:,} (max-file-size); not checked",
+                       "too-large")
+
+
 def decode(data: bytes, path: str = "<text>", *, max_bytes: int | None = None) -> Source:
     """Turn raw bytes into a Source; never raises on bad input."""
     if max_bytes is not None and len(data) > max_bytes:
-        return Source(path, "", problem=ReadProblem(
-            f"file is {len(data):,} bytes, over the limit of {max_bytes:,} (max-file-size); not checked",
-            "too-large"))
+        return Source(path, "", problem=too_large(len(data), max_bytes))
     if b"\x00" in data:
         return Source(path, "", problem=ReadProblem("binary file (contains NUL bytes); not checked", "binary"))
     bom = data.startswith(b"\xef\xbb\xbf")
