@@ -60,7 +60,8 @@ class _Labelled:
     rest: Entry | None  # the text after the label
     nested: list[Node] = field(default_factory=list)  # nested list items
     blocks: list[Node] = field(default_factory=list)  # other nested blocks
-    start: int = 0
+    start: int = 0  # where the label (or the text, when there is none) starts
+    end: int = 0  # where the whole piece, nested content included, ends
 
 
 class _Builder:
@@ -210,7 +211,8 @@ class _Builder:
             rest = Entry(rest_text, self._raw(nodes[0].start, nodes[-1].end).lstrip(":").strip(), nodes[0].start)
         nested = [item for block in blocks if block.tag == "List" for item in block.children]
         others = [block for block in blocks if block.tag not in ("List", "HtmlBlock")]
-        return _Labelled(label or None, rest, nested, others, start)
+        end = max([start] + [node.end for node in lead[-1:] + blocks])
+        return _Labelled(label or None, rest, nested, others, start, end)
 
     def _item(self, item: Node) -> _Labelled:
         lead, rest = _item_parts(item)
@@ -233,10 +235,8 @@ class _Builder:
             parts.append(nested_text)
         if not parts:
             return None
-        end = max([labelled.start] + [node.end for node in labelled.nested + labelled.blocks])
-        markdown_text = labelled.rest.markdown if labelled.rest and not (labelled.nested or labelled.blocks) \
-            else self._raw(labelled.rest.start if labelled.rest and not with_label else labelled.start, end)
-        return Entry("\n".join(parts), markdown_text, labelled.start)
+        start = labelled.rest.start if labelled.rest and not with_label else labelled.start
+        return Entry("\n".join(parts), self._raw(start, labelled.end).lstrip(":").strip(), labelled.start)
 
     def _entries(self, labelled: _Labelled) -> list[Entry]:
         """A list part's entries: the text after the label, then one entry a nested item."""
