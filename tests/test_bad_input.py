@@ -93,3 +93,33 @@ def test_unreadable_file(tmp_path) -> None:
     path.chmod(0)
     result = CliRunner().invoke(main, ["check", "--format", "json", str(path)], catch_exceptions=False)
     assert json.loads(result.output)[0]["message"] == "cannot read file: Permission denied"
+
+
+def test_schema_ref_to_a_url_is_refused_without_fetching(tmp_path, monkeypatch) -> None:
+    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema",
+              "$ref": "https://schemas.example.invalid/guide.json"}
+    (tmp_path / "remote.schema.json").write_text(json.dumps(schema))
+    (tmp_path / "guidelint.toml").write_text('schema = "remote.schema.json"\n')
+    (tmp_path / "g.md").write_text("x\n")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["check", "g.md"], catch_exceptions=False)
+    assert result.exit_code == 2
+    assert result.stderr == (f"guidelint: error: {tmp_path / 'remote.schema.json'}: $ref "
+                             "'https://schemas.example.invalid/guide.json' is not a local reference (#/...); "
+                             "guidelint never fetches schemas\n")
+
+
+def test_file_that_vanishes_before_it_is_read(linter, tmp_path) -> None:
+    path = tmp_path / "gone.md"
+    path.write_text("x\n")
+    path.unlink()
+    result = linter.lint_path(str(path))
+    assert [(d.line, d.slug, d.message) for d in result.diagnostics] == [
+        (1, "file-encoding", "cannot read file: No such file or directory")]
+
+
+def test_yaml_alias_bomb_is_refused_before_expansion(linter) -> None:
+    levels = "".join(f"l{i}: &l{i} [" + ", ".join([f"*l{i - 1}"] * 10) + "]\n" for i in range(1, 12))
+    text = "---\nl0: &l0 [lol]\n" + levels + "---\n"
+    result = linter.lint_text(text)  # 10**11 nodes if expanded: refused at the first alias instead
+    assert [d.slug for d in result.diagnostics if d.severity.label == "error"][0] == "front-matter-syntax"
