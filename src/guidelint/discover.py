@@ -34,8 +34,9 @@ def discover(paths: Iterable[str], *, exclude: tuple[str, ...] = ()) -> list[str
         if not path.exists() and not path.is_symlink():
             raise ConfigError(f"{raw}: no such file or directory")
         if path.is_dir():
-            for file in _walk(path):
-                display = _display(file)
+            base = _display(path)
+            for relative in _walk(str(path)):
+                display = relative if base == "." else os.path.join(base, relative)
                 if not _excluded(display, exclude):
                     found[display] = None
         else:
@@ -43,18 +44,32 @@ def discover(paths: Iterable[str], *, exclude: tuple[str, ...] = ()) -> list[str
     return sorted(found)
 
 
-def _walk(root: Path) -> Iterator[Path]:
-    """Follows directory links once each: a symlink loop ends instead of recursing forever."""
-    seen: set[str] = set()
-    for folder, dirs, files in os.walk(root, followlinks=True):
-        real = os.path.realpath(folder)
-        if real in seen:
-            dirs[:] = []
-            continue
-        seen.add(real)
-        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
-        for name in sorted(files):
-            if name.lower().endswith(SUFFIXES):
-                file = Path(folder) / name
-                if file.is_file():
-                    yield file
+def _walk(root: str) -> Iterator[str]:
+    """Guide files below `root`, as paths relative to it. Directory links are followed once each, so a
+    link loop ends instead of recursing forever. os.scandir's entries answer is-file without a stat."""
+    real_root = os.path.realpath(root)
+    seen = {real_root}
+    stack = [("", real_root)]
+    while stack:
+        relative, real = stack.pop()
+        try:
+            entries = list(os.scandir(os.path.join(root, relative) if relative else root))
+        except OSError:
+            continue  # unreadable folder: nothing to check in it
+        folders = []
+        for entry in entries:
+            name = entry.name
+            try:
+                if entry.is_dir():
+                    if name in SKIP_DIRS or name.startswith("."):
+                        continue
+                    child_real = os.path.realpath(entry.path) if entry.is_symlink() else os.path.join(real, name)
+                    if child_real in seen:
+                        continue
+                    seen.add(child_real)
+                    folders.append((os.path.join(relative, name) if relative else name, child_real))
+                elif name.lower().endswith(SUFFIXES) and entry.is_file():
+                    yield os.path.join(relative, name) if relative else name
+            except OSError:
+                continue
+        stack.extend(sorted(folders, reverse=True))

@@ -64,8 +64,12 @@ class Linter:
                         [(rule.code, self.config.severity_of(rule).label, sorted(context.options.items()))
                          for rule, context in self.rules]]
             self._fingerprint = json.dumps(settings, default=str).encode()
-        ignored = ",".join(sorted(self.config.ignored_for(path))).encode()
-        return hashlib.sha256(self._fingerprint + b"\0" + ignored + b"\0" + data).hexdigest()
+        digest = hashlib.sha256(self._fingerprint)
+        if self.config.per_file_ignores:
+            digest.update(b"\0" + ",".join(sorted(self.config.ignored_for(path))).encode())
+        digest.update(b"\0")
+        digest.update(data)
+        return digest.hexdigest()
 
     def read(self, path: str) -> Source:
         try:
