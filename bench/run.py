@@ -32,9 +32,26 @@ _MEASURE = (
 )
 
 
-def measure(command: list[str]) -> tuple[float, float, int]:
+def _markdownlint() -> str | None:
+    """markdownlint-cli2 from PATH, or installed from the npm registry into bench/.tools once."""
+    found = shutil.which("markdownlint-cli2")
+    if found:
+        return found
+    npm = shutil.which("npm")
+    if npm is None:
+        return None
+    tools = HERE / ".tools"
+    binary = tools / "node_modules" / ".bin" / "markdownlint-cli2"
+    if not binary.exists():
+        subprocess.run([npm, "install", "--silent", "--no-audit", "--no-fund", "--prefix", str(tools),
+                        "markdownlint-cli2"], check=False, capture_output=True)
+    return str(binary) if binary.exists() else None
+
+
+def measure(command: list[str], cwd: Path | None = None) -> tuple[float, float, int]:
     """Wall seconds, peak RSS in MB, exit code of one fresh run of `command`."""
-    out = subprocess.run([sys.executable, "-c", _MEASURE, *command], capture_output=True, text=True, check=True)
+    out = subprocess.run([sys.executable, "-c", _MEASURE, *command], capture_output=True, text=True, check=True,
+                         cwd=cwd)
     wall, peak_kb, code = out.stdout.split()
     return float(wall), int(peak_kb) / 1024, int(code)
 
@@ -85,12 +102,14 @@ def main() -> None:
     if subprocess.run([guidelint, "export", "--help"], capture_output=True).returncode == 0:
         wall, peak, code = measure([guidelint, "export", "--include-invalid", "-o", os.devnull, str(corpus)])
         rows.append(report("export", wall, peak, len(files), size, code))
-    markdownlint = shutil.which("markdownlint-cli2")
+    markdownlint = _markdownlint()
     if markdownlint:
-        wall, peak, code = measure([markdownlint, str(corpus / "*.md")])
+        wall, peak, code = measure([markdownlint, "*.md", "#node_modules"], cwd=corpus)
         rows.append(report("markdownlint-cli2", wall, peak, len(files), size, code))
+        cold = next(row for row in rows if row["scenario"] == "check (cold)")
+        print(f"markdownlint-cli2 / guidelint (cold): {wall / cold['wall_s']:.1f}x")
     else:
-        print("markdownlint-cli2 not installed (npm install -g markdownlint-cli2): no ratio this run")
+        print("markdownlint-cli2 not available (no npm): no ratio this run")
     (HERE / "last-run.json").write_text(json.dumps({"floor_s": round(floor, 3), "rows": rows}, indent=2) + "\n")
 
 
