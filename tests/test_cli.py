@@ -20,13 +20,12 @@ CLEAN = str(SAMPLES / "variant-b-marketing-manager.md")
 
 
 def run(*args: str, cwd=None):
-    runner = CliRunner()
     if cwd is None:
-        return runner.invoke(main, list(args), catch_exceptions=False)
+        return CliRunner().invoke(main, list(args), catch_exceptions=False)
     old = os.getcwd()
-    os.chdir(cwd)
+    os.chdir(cwd)  # CliRunner has no cwd of its own; restored below whatever happens
     try:
-        return runner.invoke(main, list(args), catch_exceptions=False)
+        return CliRunner().invoke(main, list(args), catch_exceptions=False)
     finally:
         os.chdir(old)
 

@@ -163,14 +163,10 @@ def test_refused_fix_is_named_on_stderr(tmp_path, monkeypatch) -> None:
     assert path.read_bytes() == before
 
 
-def test_schema_that_cannot_be_read_is_a_usage_error(tmp_path) -> None:
+def test_schema_that_cannot_be_read_is_a_usage_error(tmp_path, monkeypatch) -> None:
     (tmp_path / "guidelint.toml").write_text('schema = "missing.json"\n')
     (tmp_path / "g.md").write_text("x\n")
-    old = os.getcwd()
-    os.chdir(tmp_path)
-    try:
-        result = invoke("check", "g.md")
-    finally:
-        os.chdir(old)
+    monkeypatch.chdir(tmp_path)
+    result = invoke("check", "g.md")
     assert result.exit_code == 2
     assert result.stderr.startswith(f"guidelint: error: cannot read schema {tmp_path / 'missing.json'}:")

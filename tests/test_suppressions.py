@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import os
 import textwrap
 
 from click.testing import CliRunner
@@ -61,7 +60,7 @@ def test_unused_suppression_is_reported_only_when_selected() -> None:
     assert lint(text) == [(1, "unused-suppression")]
 
 
-def test_per_file_ignores(tmp_path) -> None:
+def test_per_file_ignores(tmp_path, monkeypatch) -> None:
     (tmp_path / "drafts").mkdir()
     for name in ("drafts/a.md", "b.md"):
         (tmp_path / name).write_text("x \n")
@@ -70,10 +69,6 @@ def test_per_file_ignores(tmp_path) -> None:
         [per-file-ignores]
         "drafts/**" = ["trailing-whitespace"]
         """))
-    old = os.getcwd()
-    os.chdir(tmp_path)
-    try:
-        result = CliRunner().invoke(main, ["check", "--format", "json", "."], catch_exceptions=False)
-    finally:
-        os.chdir(old)
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["check", "--format", "json", "."], catch_exceptions=False)
     assert [f["path"] for f in json.loads(result.stdout)] == ["b.md"]
