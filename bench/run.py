@@ -2,8 +2,9 @@
 
     python bench/run.py [--count 10000] [--corpus bench/corpus] [--jobs N]
 
-Scenarios: cold check of the whole corpus, one file (as pre-commit runs it), and, where the commands
-exist, export and markdownlint-cli2 on the same corpus for a ratio measured in the same run.
+Scenarios: cold check of the whole corpus (all cores, then --jobs 1), warm check (result cache), one
+file (as pre-commit runs it), export, and markdownlint-cli2 on the same corpus for a ratio measured in
+the same run (installed from the npm registry into bench/.tools when npm is present).
 Each scenario is a fresh process; peak memory is that process tree's maximum resident set size.
 """
 from __future__ import annotations
