@@ -103,3 +103,14 @@ def test_fix_unsafe_on_copies_of_seeds_keeps_every_question_and_part(linter, see
     fixed_a = (tmp_path / A).read_text(encoding="utf-8")
     assert "Continue with additional questions" not in fixed_a
     assert 'url: "/images/sales-interview.jpg"' in fixed_a and "modDate: 2025-02-04\n" in fixed_a
+
+
+def test_loose_paragraphs_between_questions_are_kept_in_the_earlier_answer(linter) -> None:
+    text = ("## Interview Questions\n\n### Technical Questions\n\n#### 1. First?\n\n- **Example 1:** A.\n\n"
+            "A note after the first answer.\n\n#### 2. Second?\n\n- **Example 1:** B.\n\nClosing words.\n")
+    document = linter.lint_text(text).document
+    first, second = document.questions
+    assert [(p.label, [e.text for e in p.entries]) for p in first.answer.other] == [
+        (None, ["A note after the first answer."])]
+    assert second.answer.other == []
+    assert [e.text for e in document.after_questions] == ["Closing words."]

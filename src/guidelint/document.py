@@ -91,6 +91,12 @@ class _Builder:
                 strays_after_last[:] = trailing
             question = None
 
+        def keep_strays() -> None:
+            """Loose blocks between two questions belong to the earlier one's answer: kept, not dropped."""
+            if strays_after_last and document.questions:
+                self._attach(document.questions[-1], strays_after_last)
+            strays_after_last.clear()
+
         for block in document.blocks:
             if block.tag == "Heading":
                 close_question()
@@ -103,6 +109,7 @@ class _Builder:
                     group = None
                 match = _QUESTION_HEADING.match(heading.text)
                 if match:
+                    keep_strays()
                     raw = _HEADING_TEXT.match(self.text[block.start:block.end].split("\n", 1)[0].rstrip("\r"))
                     question = Question(
                         number=int(match.group(1)), number_span=self._number_span(_HEADING_NUMBER, block.start),
@@ -110,7 +117,6 @@ class _Builder:
                         group=group, answer=Answer(), markdown=raw.group(1) if raw else match.group(2).strip())
                     document.questions.append(question)
                     answer_blocks = []
-                    strays_after_last = []
                 elif section_level is None and document.questions_heading is None and \
                         policy.is_questions_heading(heading.text):
                     section_level = heading.level
@@ -126,7 +132,7 @@ class _Builder:
                 answer_blocks.append(block)
             elif section_level is not None and block.tag == "List" and block.ordered and \
                     any(self._is_list_question(item) for item in block.children):
-                strays_after_last = []
+                keep_strays()
                 for item in block.children:
                     if self._is_list_question(item):
                         document.questions.append(self._list_question(item, group))
@@ -136,11 +142,17 @@ class _Builder:
                 if block.tag not in ("Rule", "HtmlBlock"):
                     strays_after_last.append(block)
         close_question()
+        if document.questions:  # after the last answer: paragraphs are reported, anything else is kept
+            self._attach(document.questions[-1], [b for b in strays_after_last if b.tag != "Paragraph"])
         document.sections = [
             Section(heading, self._blocks_text(blocks), self._raw(blocks[0].start, blocks[-1].end) if blocks else "")
             for heading, blocks in section_blocks]
         document.after_questions = [self._entry_of(block) for block in strays_after_last
                                     if block.tag == "Paragraph"] if document.questions else []
+
+    def _attach(self, question: Question, blocks: list[Node]) -> None:
+        if blocks:
+            question.answer.other.append(Part("other", None, blocks[0].start, [self._entry_of(b) for b in blocks]))
 
     def _number_span(self, pattern: re.Pattern[str], start: int) -> tuple[int, int] | None:
         match = pattern.match(self.text, start)
@@ -159,12 +171,11 @@ class _Builder:
         number_span = self._number_span(_LIST_NUMBER, item.start)
         number = int(self.text[number_span[0]:number_span[1]]) if number_span else None
         answer, trailing = self.answer(rest)
-        if trailing:
-            answer.other.append(Part("other", None, trailing[0].start,
-                                     [self._entry_of(block) for block in trailing]))
         markdown = self._raw(lead[0].start, lead[-1].end) if lead else ""
-        return Question(number=number, number_span=number_span, text=_plain(lead), start=item.start,
-                        end=item.end, style="list", group=group, answer=answer, markdown=markdown)
+        question = Question(number=number, number_span=number_span, text=_plain(lead), start=item.start,
+                            end=item.end, style="list", group=group, answer=answer, markdown=markdown)
+        self._attach(question, trailing)
+        return question
 
     # --- text -------------------------------------------------------------------------------------------
 
