@@ -50,7 +50,7 @@ class Policy:
     required_sections: tuple[tuple[str, re.Pattern[str], str], ...]
     required_parts: tuple[str, ...]
     categories: dict[str, Category]
-    artifacts: tuple[tuple[re.Pattern[str], str], ...]
+    artifacts: tuple[tuple[re.Pattern[str], str, tuple[str, ...]], ...]  # (pattern, message, hints)
     digest: str  # of the data files, for cache keys
 
     def group_key(self, heading_text: str) -> str | None:
@@ -144,6 +144,7 @@ def _compile(data: dict[str, Any], digest: str) -> Policy:
                                 for s in data["required_sections"]),
         required_parts=tuple(data["required_parts"]),
         categories=categories,
-        artifacts=tuple((re.compile(a["pattern"], re.MULTILINE), a["message"]) for a in data["artifacts"]),
+        artifacts=tuple((re.compile(a["pattern"], re.MULTILINE), a["message"], tuple(a.get("hints", ())))
+                        for a in data["artifacts"]),
         digest=digest,
     )

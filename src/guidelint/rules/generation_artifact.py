@@ -26,7 +26,10 @@ def check(document: Document, context: Context) -> Iterator[Finding]:
     text = document.text
     reported: set[int] = set()  # line starts: one finding per line, the first pattern that matches
     hits = []
-    for pattern, message in context.policy.artifacts:
+    lowered = text.lower()  # only to skip patterns whose hint words are absent
+    for pattern, message, hints in context.policy.artifacts:
+        if hints and not any(hint in lowered for hint in hints):
+            continue
         for match in pattern.finditer(text, document.body_start):
             line_start = text.rfind("\n", 0, match.start()) + 1
             if line_start not in reported and not in_code(document, match.start()):
