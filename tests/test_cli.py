@@ -161,3 +161,12 @@ def test_installed_entry_point_help_documents_exit_codes() -> None:
     completed = subprocess.run([_guidelint(), "check", "--help"], capture_output=True, text=True, timeout=60)
     assert completed.returncode == 0
     assert "2  usage or configuration error" in completed.stdout
+
+
+def test_config_is_found_by_walking_up(tmp_path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.guidelint]\nselect = ["final-newline"]\n')
+    sub = tmp_path / "guides" / "sales"
+    sub.mkdir(parents=True)
+    (sub / "g.md").write_text("no newline  ")
+    result = run("check", "--format", "json", "g.md", cwd=sub)
+    assert [f["rule"] for f in json.loads(result.stdout)] == ["final-newline"]
