@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import shutil
 import stat
+import subprocess
 
 from click.testing import CliRunner
 
@@ -170,3 +171,17 @@ def test_schema_that_cannot_be_read_is_a_usage_error(tmp_path, monkeypatch) -> N
     result = invoke("check", "g.md")
     assert result.exit_code == 2
     assert result.stderr.startswith(f"guidelint: error: cannot read schema {tmp_path / 'missing.json'}:")
+
+
+def test_diff_marks_a_missing_final_newline_like_diff_u(tmp_path) -> None:
+    path = tmp_path / "guide.md"
+    path.write_text("# Title\n\nlast line", encoding="utf-8")
+    result = invoke("check", "--diff", "--select", "final-newline", str(path))
+    display = os.path.relpath(path)
+    assert result.stdout == (f"--- a/{display}\n+++ b/{display}\n@@ -1,3 +1,3 @@\n # Title\n \n"
+                             "-last line\n\\ No newline at end of file\n+last line\n")
+    if shutil.which("patch") is None:
+        return  # the exact text above is the check; patch(1) applying it is a bonus where installed
+    applied = subprocess.run(["patch", "--dry-run", "-p1", "-d", str(tmp_path)], input=result.stdout.replace(
+        f"a/{display}", "a/guide.md").replace(f"b/{display}", "b/guide.md"), capture_output=True, text=True)
+    assert applied.returncode == 0, applied.stdout + applied.stderr

@@ -46,6 +46,13 @@ class FileOutcome:
     cache_key: str | None = None  # set when this result may be cached
 
 
+def unified_diff(old: str, new: str, path: str) -> str:
+    """A unified diff as `diff -u` writes it, with the marker after a line that has no newline."""
+    lines = difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
+                                 fromfile=f"a/{path}", tofile=f"b/{path}")
+    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
+
+
 def process(linter: Linter, path: str, mode: Mode) -> FileOutcome:
     from .fixer import WriteError, fix_source, write_atomic
 
@@ -61,11 +68,7 @@ def process(linter: Linter, path: str, mode: Mode) -> FileOutcome:
     if not fixed.converged:
         outcome.messages.append(f"{path}: fixes did not converge after several rounds; file left unchanged")
     if fixed.changed and mode.diff:
-        outcome.diff = "".join(difflib.unified_diff(
-            source.text.splitlines(keepends=True), fixed.text.splitlines(keepends=True),
-            fromfile=f"a/{path}", tofile=f"b/{path}"))
-        if not fixed.text.endswith("\n") or not source.text.endswith("\n"):
-            outcome.diff += "\n\\ No newline at end of file\n"
+        outcome.diff = unified_diff(source.text, fixed.text, path)
     elif fixed.changed:
         try:
             write_atomic(path, fixed.to_bytes(), expected=encode(source.text, bom=source.bom))
