@@ -12,7 +12,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from . import __version__
@@ -29,6 +29,7 @@ class Mode:
     fix: bool = False  # write fixes
     diff: bool = False  # compute fixes, print a diff, write nothing
     unsafe: bool = False
+    cache: bool = False  # lint results will be cached: compute their keys
 
     @property
     def fixing(self) -> bool:
@@ -60,7 +61,8 @@ def process(linter: Linter, path: str, mode: Mode) -> FileOutcome:
     source = linter.read(path)
     if not mode.fixing:
         result = linter.lint_source(source)
-        key = linter.cache_key(encode(source.text, bom=source.bom), path) if source.problem is None else None
+        cacheable = mode.cache and source.problem is None
+        key = linter.cache_key(encode(source.text, bom=source.bom), path) if cacheable else None
         return FileOutcome(path, result.diagnostics, cache_key=key)
     outcome = FileOutcome(path)
     fixed = fix_source(linter, source, unsafe=mode.unsafe)
@@ -115,7 +117,7 @@ def run(linter: Linter, files: list[str], mode: Mode, *, jobs: int, cache: Resul
             ready[path] = hit
         else:
             pending.append(path)
-    computed = parallel_map(process, linter, pending, mode, jobs=jobs)
+    computed = parallel_map(process, linter, pending, replace(mode, cache=cache is not None), jobs=jobs)
     for path in files:
         outcome = ready.pop(path, None)
         if outcome is None:
