@@ -72,3 +72,8 @@ def test_per_file_ignores(tmp_path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, ["check", "--format", "json", "."], catch_exceptions=False)
     assert [f["path"] for f in json.loads(result.stdout)] == ["b.md"]
+
+
+def test_directives_in_indented_code_are_not_directives() -> None:
+    text = "# Title\n\nSome text:\n\n    <!-- guidelint-disable-file -->\n\nTODO\n"
+    assert lint(text, "GL203") == [(7, "generation-artifact")]

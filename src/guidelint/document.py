@@ -32,6 +32,7 @@ def build(source: Source, policy: Policy) -> Document:
     document.too_deep_at = tree.too_deep_at
     document.blocks = tree.root.children
     document.code_spans = tree.code_spans
+    document.html_spans = tree.html_spans
     _Builder(document, policy).run()
     return document
 

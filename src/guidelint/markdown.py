@@ -84,6 +84,7 @@ class Tree:
     root: Node
     too_deep_at: int | None = None  # offset of the first element nested deeper than MAX_DEPTH
     code_spans: list[tuple[int, int]] = field(default_factory=list)  # code and HTML blocks, in order
+    html_spans: frozenset[tuple[int, int]] = frozenset()  # which of those are HTML blocks
 
 
 def _tag_of(value: object) -> tuple[str, object]:
@@ -103,6 +104,7 @@ def parse(text: str, base: int = 0) -> Tree:
     skipped = 0  # depth of elements ignored past MAX_DEPTH
     too_deep_at: int | None = None
     code_spans: list[tuple[int, int]] = []
+    html_spans: set[tuple[int, int]] = set()
     for event, span in pyromark.events_with_range(text, options=_OPTIONS):
         if ascii_only:
             start, end = span["start"] + base, span["end"] + base
@@ -138,6 +140,7 @@ def parse(text: str, base: int = 0) -> Tree:
                     code_spans.append((start, end))
             if node.tag == "HtmlBlock":
                 code_spans.append((start, end))
+                html_spans.add((start, end))
             parent.children.append(node)
             stack.append(node)
             parent = node
@@ -150,7 +153,7 @@ def parse(text: str, base: int = 0) -> Tree:
         elif not skipped:  # Code, Html, InlineHtml, FootnoteReference, math, TaskListMarker
             ((kind, value),) = event.items()
             parent.children.append(Node(kind, start, end, None, value if isinstance(value, str) else ""))
-    return Tree(root, too_deep_at, code_spans)
+    return Tree(root, too_deep_at, code_spans, frozenset(html_spans))
 
 
 _MISSING = object()

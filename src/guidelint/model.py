@@ -100,7 +100,8 @@ class Document:
     front_matter: FrontMatter | None
     headings: list[Heading] = field(default_factory=list)
     blocks: list[Any] = field(default_factory=list)  # top-level markdown.Node blocks of the body
-    code_spans: list[tuple[int, int]] = field(default_factory=list)  # code blocks, excluded from text rules
+    code_spans: list[tuple[int, int]] = field(default_factory=list)  # code and HTML blocks: not prose
+    html_spans: frozenset[tuple[int, int]] = frozenset()  # the HTML blocks among code_spans
     questions_heading: Heading | None = None
     groups: list[Group] = field(default_factory=list)
     questions: list[Question] = field(default_factory=list)

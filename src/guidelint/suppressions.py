@@ -70,15 +70,16 @@ class Suppressions:
 
 def collect(document: Document, resolve) -> Suppressions:  # type: ignore[no-untyped-def]
     """Directives of a document; `resolve` maps rule names to codes (raises ConfigError when unknown)."""
-    from .rules._helpers import in_code
+    from .rules._helpers import verbatim_span
 
     text = document.text
     found = Suppressions()
     if "guidelint-" not in text:
         return found
     for match in _DIRECTIVE.finditer(text, document.body_start):
-        if in_code(document, match.start()) and not _in_html_block(document, match.start()):
-            continue
+        span = verbatim_span(document, match.start())
+        if span is not None and span not in document.html_spans:
+            continue  # inside a code block: an example, not a directive
         names = tuple(name for name in re.split(r"[\s,]+", match.group(2).strip()) if name)
         codes: set[str] = set()
         unknown = []
@@ -92,11 +93,3 @@ def collect(document: Document, resolve) -> Suppressions:  # type: ignore[no-unt
                                           tuple(unknown)))
     return found
 
-
-def _in_html_block(document: Document, offset: int) -> bool:
-    """HTML comments are HtmlBlock spans, which the code-span list also holds; fenced code is not HTML."""
-    text = document.text
-    for start, end in document.code_spans:
-        if start <= offset < end:
-            return not text.startswith(("```", "~~~", "    ", "\t"), start)
-    return False

@@ -22,10 +22,18 @@ def lines(document: Document, start: int = 0) -> Iterator[tuple[int, str]]:
         position = end + 1
 
 
-def in_code(document: Document, offset: int) -> bool:
+def verbatim_span(document: Document, offset: int) -> tuple[int, int] | None:
+    """The code or HTML block holding `offset`, if any."""
     spans = document.code_spans
     index = bisect.bisect_right(spans, (offset, float("inf"))) - 1
-    return index >= 0 and spans[index][0] <= offset < spans[index][1]
+    if index >= 0 and spans[index][0] <= offset < spans[index][1]:
+        return spans[index]
+    return None
+
+
+def in_code(document: Document, offset: int) -> bool:
+    """Inside a code or HTML block: not prose, so text rules leave it alone."""
+    return verbatim_span(document, offset) is not None
 
 
 def key_offset(document: Document, *path: object) -> int:
