@@ -170,3 +170,12 @@ def test_config_is_found_by_walking_up(tmp_path) -> None:
     (sub / "g.md").write_text("no newline  ")
     result = run("check", "--format", "json", "g.md", cwd=sub)
     assert [f["rule"] for f in json.loads(result.stdout)] == ["final-newline"]
+
+
+def test_unwritable_output_file_and_baseline_are_usage_errors(tmp_path) -> None:
+    missing = tmp_path / "no-such-folder"
+    for option in ("--output-file", "--write-baseline"):
+        result = run("check", option, str(missing / "out.json"), CLEAN)
+        assert result.exit_code == 2
+        assert result.stderr.startswith("guidelint: error: cannot write ")
+        assert result.stderr.endswith("No such file or directory\n")

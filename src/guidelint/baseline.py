@@ -7,13 +7,12 @@ file do not make old findings new; each recorded finding matches at most one cur
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections import Counter
 from typing import Any
 
 from .diagnostics import Diagnostic
 from .errors import ConfigError
+from .fileio import replace_file
 
 FORMAT = 1
 
@@ -24,13 +23,7 @@ def write(path: str, diagnostics: list[Diagnostic]) -> None:
         entries.setdefault(d.path.replace("\\", "/"), []).append(
             {"code": d.code, "rule": d.slug, "fingerprint": d.fingerprint, "message": d.message})
     data = {"guidelint_baseline": FORMAT, "findings": entries}
-    folder = os.path.dirname(os.path.abspath(path))
-    descriptor, temporary = tempfile.mkstemp(prefix=".guidelint-baseline-", dir=folder)
-    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-        json.dump(data, handle, indent=2, ensure_ascii=False)
-        handle.write("\n")
-    os.chmod(temporary, 0o644)
-    os.replace(temporary, path)
+    replace_file(path, (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
 
 
 def load(path: str) -> dict[str, Counter[str]]:

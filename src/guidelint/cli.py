@@ -151,7 +151,10 @@ def _run(paths: tuple[str, ...], select: tuple[str, ...], extend_select: tuple[s
         cache.save()
     diagnostics.sort()
     if write_baseline:
-        baseline.write(write_baseline, diagnostics)
+        try:
+            baseline.write(write_baseline, diagnostics)
+        except OSError as error:
+            _fail(f"cannot write baseline {write_baseline}: {error.strerror or error}")
         click.echo(f"Wrote {len(diagnostics)} finding{'s' if len(diagnostics) != 1 else ''} "
                    f"from {len(files)} file{'s' if len(files) != 1 else ''} to {write_baseline}.", err=True)
         return ExitCode.OK
@@ -165,7 +168,12 @@ def _run(paths: tuple[str, ...], select: tuple[str, ...], extend_select: tuple[s
                          fixed=fixed_count, paths=tuple(files), rules=tuple(r for r, _ in linter.rules),
                          baselined=hidden)
     if output_file:
-        _write_text(output_file, REPORTERS[output_format](summary))
+        from .fileio import replace_file
+
+        try:
+            replace_file(output_file, REPORTERS[output_format](summary).encode("utf-8"))
+        except OSError as error:
+            _fail(f"cannot write {output_file}: {error.strerror or error}")
         output_format = "text"
     if statistics and not fix_only:
         from .reporters import statistics as statistics_report
@@ -244,18 +252,6 @@ def export(paths: tuple[str, ...], output: str | None, output_format: str, unit:
     if left_out:
         click.echo(f"{left_out} of {len(files)} file{'s' if len(files) != 1 else ''} left out.", err=True)
     sys.exit(ExitCode.FINDINGS if left_out else ExitCode.OK)
-
-
-def _write_text(path: str, text: str) -> None:
-    import os
-    import tempfile
-
-    folder = os.path.dirname(os.path.abspath(path))
-    descriptor, temporary = tempfile.mkstemp(prefix=".guidelint-", suffix=".tmp", dir=folder)
-    with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
-        handle.write(text)
-    os.chmod(temporary, 0o644)
-    os.replace(temporary, path)
 
 
 @main.command("rules")

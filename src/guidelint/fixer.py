@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from typing import Any
 
 from .diagnostics import Diagnostic, Edit, Fix
 from .engine import Linter
+from .fileio import replace_file
 from .model import Document
 from .rules import REGISTRY
 from .source import Source, encode
@@ -164,18 +164,7 @@ def write_atomic(path: str, data: bytes, *, expected: bytes) -> None:
         mode = os.stat(path).st_mode
     except OSError as error:
         raise WriteError(f"{path}: {error.strerror or error}; not written") from None
-    folder = os.path.dirname(os.path.abspath(path))
-    descriptor, temporary = tempfile.mkstemp(prefix=".guidelint-", suffix=".tmp", dir=folder)
     try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, mode & 0o7777)
-        os.replace(temporary, path)
+        replace_file(path, data, mode=mode & 0o7777)
     except OSError as error:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
         raise WriteError(f"{path}: {error.strerror or error}; not written") from None
