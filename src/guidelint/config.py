@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from .diagnostics import Severity
+from .discover import matches
 from .errors import ConfigError
 from .rules import BY_SLUG, REGISTRY, Rule
 
@@ -32,14 +33,6 @@ class Collection:
     name: str
     include: tuple[str, ...]
     config: Config
-
-
-def _matches(path: str, patterns: tuple[str, ...]) -> bool:
-    import fnmatch
-
-    normalized = path.replace("\\", "/")
-    return any(fnmatch.fnmatch(normalized, pattern) or fnmatch.fnmatch(normalized.rsplit("/", 1)[-1], pattern)
-               for pattern in patterns)
 
 
 @dataclass(frozen=True)
@@ -80,12 +73,12 @@ class Config:
         """Codes that per-file-ignores switch off for this (display) path."""
         codes: set[str] = set()
         for pattern, ignored in self.per_file_ignores:
-            if _matches(path, (pattern,)):
+            if matches(path, (pattern,)):
                 codes |= ignored
         return frozenset(codes)
 
     def collection_for(self, path: str) -> Collection | None:
-        return next((c for c in self.collections if _matches(path, c.include)), None)
+        return next((c for c in self.collections if matches(path, c.include)), None)
 
     def severity_of(self, rule: Rule) -> Severity:
         return self.severity.get(rule.code, rule.severity)

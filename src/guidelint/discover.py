@@ -20,10 +20,12 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def _excluded(display: str, patterns: tuple[str, ...]) -> bool:
+def matches(display: str, patterns: tuple[str, ...]) -> bool:
+    """Whether a display path matches a glob (`*` also crosses folders) or its file name does.
+    Used for exclude, per-file-ignores and collections alike."""
     normalized = display.replace(os.sep, "/")
-    return any(fnmatch.fnmatch(normalized, pattern) or fnmatch.fnmatch(Path(normalized).name, pattern)
-               for pattern in patterns)
+    name = normalized.rsplit("/", 1)[-1]
+    return any(fnmatch.fnmatch(normalized, pattern) or fnmatch.fnmatch(name, pattern) for pattern in patterns)
 
 
 def discover(paths: Iterable[str], *, exclude: tuple[str, ...] = ()) -> list[str]:
@@ -37,7 +39,7 @@ def discover(paths: Iterable[str], *, exclude: tuple[str, ...] = ()) -> list[str
             base = _display(path)
             for relative in _walk(str(path)):
                 display = relative if base == "." else os.path.join(base, relative)
-                if not _excluded(display, exclude):
+                if not matches(display, exclude):
                     found[display] = None
         else:
             found[_display(path)] = None  # explicit files are linted whatever their name
