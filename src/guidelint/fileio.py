@@ -5,17 +5,18 @@ import os
 import tempfile
 
 
-def replace_file(path: str, data: bytes, *, mode: int = 0o644) -> None:
-    """Write `data` to a temporary file in `path`'s folder, flush it to disk, then rename it over `path`,
-    so a reader sees the old file or the new one, never half of one. Raises OSError; the temporary file
-    is removed when anything fails."""
+def replace_file(path: str, data: bytes, *, mode: int = 0o644, sync: bool = True) -> None:
+    """Write `data` to a temporary file in `path`'s folder, flush it to disk (unless `sync` is false:
+    for caches, which may be lost), then rename it over `path`, so a reader sees the old file or the
+    new one, never half of one. Raises OSError; the temporary file is removed when anything fails."""
     folder = os.path.dirname(os.path.abspath(path))
     descriptor, temporary = tempfile.mkstemp(prefix=".guidelint-", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if sync:
+                handle.flush()
+                os.fsync(handle.fileno())
         os.chmod(temporary, mode)
         os.replace(temporary, path)
     except BaseException:

@@ -9,7 +9,6 @@ import difflib
 import json
 import os
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
@@ -18,6 +17,7 @@ from typing import Any
 from . import __version__
 from .diagnostics import Diagnostic, Edit, Fix, Severity
 from .engine import Linter
+from .fileio import replace_file
 from .source import encode
 
 CACHE_FORMAT = 2
@@ -226,10 +226,9 @@ class ResultCache:
                 entries = self.shards[name]
                 if len(entries) > SHARD_LIMIT:  # oldest first out: dicts keep insertion order
                     entries = dict(list(entries.items())[-SHARD_LIMIT:])
-                descriptor, temporary = tempfile.mkstemp(prefix=f".{name}-", dir=self.folder)
-                with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-                    json.dump({"version": __version__, "entries": entries}, handle, separators=(",", ":"))
-                os.replace(temporary, os.path.join(self.folder, f"{name}.json"))
+                data = json.dumps({"version": __version__, "entries": entries}, separators=(",", ":"))
+                replace_file(os.path.join(self.folder, f"{name}.json"), data.encode("utf-8"), mode=0o600,
+                             sync=False)
         except OSError:
             pass  # a cache that cannot be written is no cache, not an error
 
