@@ -43,26 +43,36 @@ _plain = markdown.plain_of
 
 
 def _item_parts(item: Node) -> tuple[list[Node], list[Node]]:
-    """An item's leading inline content (tight or loose) and the blocks after it."""
+    """An item's leading inline content (tight or loose) and the blocks after it. Read-only lists."""
     children = item.children
-    lead: list[Node] = []
+    count = len(children)
     index = 0
-    while index < len(children) and not children[index].is_block:
-        lead.append(children[index])
+    while index < count and children[index].tag not in _BLOCK_TAGS:
         index += 1
-    if not lead and children and children[0].tag == "Paragraph":
-        return list(children[0].children), children[1:]
-    return lead, children[index:]
+    if index:
+        return children[:index], children[index:]
+    if count and children[0].tag == "Paragraph":
+        return children[0].children, children[1:]
+    return [], children
 
 
-@dataclass
+_BLOCK_TAGS = markdown.BLOCK_TAGS
+_LABEL_TAGS = frozenset({"Strong", "Emphasis"})
+
+
 class _Labelled:
-    label: str | None
-    rest: Entry | None  # the text after the label
-    nested: list[Node] = field(default_factory=list)  # nested list items
-    blocks: list[Node] = field(default_factory=list)  # other nested blocks
-    start: int = 0  # where the label (or the text, when there is none) starts
-    end: int = 0  # where the whole piece, nested content included, ends
+    """A list item or paragraph split into its label, the text after it and what is nested in it."""
+
+    __slots__ = ("label", "rest", "nested", "blocks", "start", "end")
+
+    def __init__(self, label: str | None, rest: Entry | None, nested: list[Node], blocks: list[Node],
+                 start: int, end: int) -> None:
+        self.label = label
+        self.rest = rest  # the text after the label
+        self.nested = nested  # nested list items
+        self.blocks = blocks  # other nested blocks
+        self.start = start  # where the label (or the text, when there is none) starts
+        self.end = end  # where the whole piece, nested content included, ends
 
 
 class _Builder:
@@ -203,27 +213,38 @@ class _Builder:
 
     def _labelled(self, lead: list[Node], blocks: list[Node], start: int) -> _Labelled:
         """Split '**Label:** rest' (or '**Label**: rest', '*Label:* rest') from its text."""
-        nodes = list(lead)
-        while nodes and nodes[0].tag == "Text" and not nodes[0].text.strip():
-            nodes.pop(0)
+        skip = 0
+        count = len(lead)
+        while skip < count and lead[skip].tag == "Text" and not lead[skip].text.strip():
+            skip += 1
+        nodes = lead[skip:] if skip else lead
         label: str | None = None
-        if nodes and nodes[0].tag in ("Strong", "Emphasis"):
-            inner = nodes[0].plain()
-            after = nodes[1:]
+        if nodes and nodes[0].tag in _LABEL_TAGS:
+            inner = _plain(nodes[0].children)
             if inner.endswith(":"):
-                label, nodes = inner[:-1].strip(), after
-            elif after and after[0].tag == "Text" and after[0].text.lstrip().startswith(":"):
+                label, nodes = inner[:-1].strip(), nodes[1:]
+            elif len(nodes) > 1 and nodes[1].tag == "Text" and nodes[1].text.lstrip().startswith(":"):
                 label = inner.strip()
-                colon = after[0].text.index(":")
-                first = Node("Text", after[0].start + colon + 1, after[0].end, text=after[0].text[colon + 1:])
-                nodes = [first, *after[1:]]
-        rest_text = _plain(nodes).lstrip(": ").strip()
+                after = nodes[1]
+                colon = after.text.index(":")
+                nodes = [Node("Text", after.start + colon + 1, after.end, text=after.text[colon + 1:]), *nodes[2:]]
         rest = None
-        if rest_text:
-            rest = Entry(rest_text, self._raw(nodes[0].start, nodes[-1].end).lstrip(":").strip(), nodes[0].start)
-        nested = [item for block in blocks if block.tag == "List" for item in block.children]
-        others = [block for block in blocks if block.tag not in ("List", "HtmlBlock")]
-        end = max([start] + [node.end for node in lead[-1:] + blocks])
+        if nodes:
+            rest_text = _plain(nodes).lstrip(": ").strip()
+            if rest_text:
+                rest = Entry(rest_text, self.text[nodes[0].start:nodes[-1].end].strip().lstrip(":").strip(),
+                             nodes[0].start)
+        nested: list[Node] = []
+        others: list[Node] = []
+        end = lead[-1].end if lead and lead[-1].end > start else start
+        for block in blocks:
+            tag = block.tag
+            if tag == "List":
+                nested.extend(block.children)
+            elif tag != "HtmlBlock":
+                others.append(block)
+            if block.end > end:
+                end = block.end
         return _Labelled(label or None, rest, nested, others, start, end)
 
     def _item(self, item: Node) -> _Labelled:

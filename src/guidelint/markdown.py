@@ -22,23 +22,27 @@ BLOCK_TAGS = frozenset({
 })
 
 
+_NO_CHILDREN: list[Node] = []  # shared by every leaf, never appended to
+
+
 class Node:
     """One element: `tag` is pulldown-cmark's name (Paragraph, Heading, List, Item, Strong, Text, ...).
 
-    Leaves (Text, Code, Html, InlineHtml) carry `text`; Heading has `level` (1-6); List has `ordered`
-    and `number` (the first item's number). Offsets are characters in the document text."""
+    Leaves (Text, Code, Html, InlineHtml) carry `text` and share one empty `children` list; Heading has
+    `level` (1-6); List has `ordered` and `number` (the first item's number). Offsets are characters in
+    the document text."""
 
-    __slots__ = ("tag", "start", "end", "children", "text", "level", "ordered", "number")
+    __slots__ = ("tag", "start", "end", "children", "text")
+    level = 0
+    ordered = False
+    number: int | None = None
 
     def __init__(self, tag: str, start: int, end: int, children: list[Node] | None = None, text: str = "") -> None:
         self.tag = tag
         self.start = start
         self.end = end
-        self.children = [] if children is None else children
+        self.children = _NO_CHILDREN if children is None else children
         self.text = text
-        self.level = 0
-        self.ordered = False
-        self.number: int | None = None
 
     def __repr__(self) -> str:
         return f"Node({self.tag!r}, {self.start}, {self.end}, children={len(self.children)})"
@@ -50,6 +54,18 @@ class Node:
     def plain(self) -> str:
         """Inline content as plain text (no markup); soft breaks become spaces."""
         return plain_of(self.children)
+
+
+class _DetailNode(Node):
+    """A Heading or List: the same as Node, with its level or numbering."""
+
+    __slots__ = ("level", "ordered", "number")
+
+    def __init__(self, tag: str, start: int, end: int) -> None:
+        Node.__init__(self, tag, start, end, [])
+        self.level = 0
+        self.ordered = False
+        self.number = None
 
 
 _SEPARATED = frozenset({"Item", "Paragraph", "Heading"})
@@ -98,26 +114,41 @@ def parse(text: str, base: int = 0) -> Tree:
     """Parse a Markdown body; `base` is the body's character offset within the document."""
     ascii_only = text.isascii()
     to_char = ByteMapper(text, base)
-    root = Node("Document", base, base + len(text))
+    root = Node("Document", base, base + len(text), [])
     stack = [root]
-    parent = root
+    children = root.children  # of the innermost open element
     skipped = 0  # depth of elements ignored past MAX_DEPTH
     too_deep_at: int | None = None
     code_spans: list[tuple[int, int]] = []
     html_spans: set[tuple[int, int]] = set()
+    # End events are the most common, then Text, then Start: tested in that order.
     for event, span in pyromark.events_with_range(text, options=_OPTIONS):
-        if ascii_only:
-            start, end = span["start"] + base, span["end"] + base
-        else:
-            start, end = to_char(span["start"]), to_char(span["end"])
         if type(event) is str:  # SoftBreak, HardBreak, Rule
             if not skipped:
-                parent.children.append(Node(event, start, end))
+                start, end = span["start"], span["end"]
+                if ascii_only:
+                    children.append(Node(event, start + base, end + base))
+                else:
+                    children.append(Node(event, to_char(start), to_char(end)))
             continue
+        if "End" in event:
+            if skipped:
+                skipped -= 1
+            else:
+                stack.pop()
+                children = stack[-1].children
+            continue
+        if skipped and "Start" not in event:
+            continue
+        start, end = span["start"], span["end"]
+        if ascii_only:
+            start += base
+            end += base
+        else:
+            start, end = to_char(start), to_char(end)
         leaf = event.get("Text")
         if leaf is not None:
-            if not skipped:
-                parent.children.append(Node("Text", start, end, None, leaf))
+            children.append(Node("Text", start, end, None, leaf))
             continue
         value = event.get("Start", _MISSING)
         if value is not _MISSING:
@@ -127,32 +158,29 @@ def parse(text: str, base: int = 0) -> Tree:
                 skipped += 1
                 continue
             if type(value) is str:
-                node = Node(value, start, end)
+                node = Node(value, start, end, [])
+                if value == "HtmlBlock":
+                    code_spans.append((start, end))
+                    html_spans.add((start, end))
             else:
                 ((tag, detail),) = value.items()
-                node = Node(tag, start, end)
                 if tag == "Heading":
+                    node = _DetailNode(tag, start, end)
                     node.level = int(detail["level"][1])
                 elif tag == "List":
+                    node = _DetailNode(tag, start, end)
                     node.ordered = detail is not None
                     node.number = detail
-                elif tag == "CodeBlock":
-                    code_spans.append((start, end))
-            if node.tag == "HtmlBlock":
-                code_spans.append((start, end))
-                html_spans.add((start, end))
-            parent.children.append(node)
+                else:
+                    node = Node(tag, start, end, [])
+                    if tag == "CodeBlock":
+                        code_spans.append((start, end))
+            children.append(node)
             stack.append(node)
-            parent = node
-        elif "End" in event:
-            if skipped:
-                skipped -= 1
-            else:
-                stack.pop()
-                parent = stack[-1]
-        elif not skipped:  # Code, Html, InlineHtml, FootnoteReference, math, TaskListMarker
+            children = node.children
+        else:  # Code, Html, InlineHtml, FootnoteReference, math, TaskListMarker
             ((kind, value),) = event.items()
-            parent.children.append(Node(kind, start, end, None, value if isinstance(value, str) else ""))
+            children.append(Node(kind, start, end, None, value if isinstance(value, str) else ""))
     return Tree(root, too_deep_at, code_spans, frozenset(html_spans))
 
 

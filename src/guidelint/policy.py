@@ -1,6 +1,7 @@
 """Content policy as data: the rules/ folder, validated by schemas/rules.schema.json, compiled once."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ _DASHES = re.compile(r"[\u2010-\u2015\u2212]")
 _TRAILING_NUMBER = re.compile(r"\s*#?\d+$")
 
 
+@functools.lru_cache(maxsize=4096)
 def normalize_label(label: str) -> tuple[str, int | None]:
     """'Example 2:' -> ('example', 2); case, dashes, spaces and a trailing colon do not matter."""
     text = _DASHES.sub("-", label).strip().rstrip(":").strip().casefold()
