@@ -26,9 +26,10 @@ class Section:
     markdown: str
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Entry:
-    """One piece of answer text: plain text plus the Markdown it came from."""
+    """One piece of answer text: plain text plus the Markdown it came from. (Not frozen: frozen
+    dataclasses cost an object.__setattr__ per field, and the builder makes ~100 entries per guide.)"""
 
     text: str
     markdown: str

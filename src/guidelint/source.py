@@ -67,11 +67,10 @@ class LineIndex:
 
     def __init__(self, text: str) -> None:
         starts = [0]
-        find = text.find
-        position = find("\n")
-        while position != -1:
-            starts.append(position + 1)
-            position = find("\n", position + 1)
+        position = 0
+        for line in text.split("\n")[:-1]:  # in C: faster than a find() loop on long texts
+            position += len(line) + 1
+            starts.append(position)
         self.starts = starts
         self.length = len(text)
 

@@ -13,33 +13,46 @@ Fix (safe): deletes the trailing whitespace.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from ..diagnostics import Edit, Finding, Fix, Severity
 from ..model import Document
-from ._helpers import in_code, lines
+from ._helpers import in_code
 from .base import Context, Rule
+
+
+_TRAILING = re.compile(r"[ \t]+(?=\r?\n|\Z)")
+_TAILS = (" \n", "\t\n", " \r\n", "\t\r\n")
 
 
 def check(document: Document, context: Context) -> Iterator[Finding]:
     allow_breaks = context.options.get("allow-hard-breaks", True)
     body_start = document.body_start
-    all_lines = list(lines(document))
-    for index, (offset, content) in enumerate(all_lines):
-        stripped = content.rstrip(" \t")
-        if len(stripped) == len(content):
-            continue
+    text = document.text
+    length = len(text)
+    if not text.endswith((" ", "\t")) and not any(tail in text for tail in _TAILS):
+        return  # substring tests run in C: most files stop here
+    for match in _TRAILING.finditer(text):  # only lines that end in blanks are looked at
+        start, end = match.span()
+        offset = text.rfind("\n", 0, start) + 1
         if offset >= body_start and in_code(document, offset):
             continue
-        if allow_breaks and offset >= body_start and stripped.strip() and content.endswith("  ") \
-                and not content.endswith("   ") and "\t" not in content[len(stripped):] \
-                and index + 1 < len(all_lines) and all_lines[index + 1][1].strip():
+        stripped = text[offset:start]
+        if allow_breaks and offset >= body_start and stripped.strip() and end - start == 2 \
+                and "\t" not in match.group() and _next_line_has_text(text, end, length):
             continue
-        start = offset + len(stripped)
-        end = offset + len(content)
         what = "whitespace-only line" if not stripped else "trailing whitespace"
         yield Finding(f"{what} ({end - start} character{'s' if end - start > 1 else ''})", start, end,
                       Fix("delete trailing whitespace", (Edit(start, end, ""),)))
+
+
+def _next_line_has_text(text: str, end: int, length: int) -> bool:
+    newline = text.find("\n", end)
+    if newline == -1 or newline + 1 >= length:
+        return False
+    following = text.find("\n", newline + 1)
+    return bool(text[newline + 1:following if following != -1 else length].strip())
 
 
 RULE = Rule(code="GL002", slug="trailing-whitespace", severity=Severity.WARNING, check=check, doc=__doc__,
