@@ -3,7 +3,9 @@ a corrupt cache is ignored, and the cache key changes with anything that changes
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import time
 
 from click.testing import CliRunner
 
@@ -43,7 +45,7 @@ def test_warm_run_equals_cold_and_corrupt_cache_is_ignored(tmp_path, monkeypatch
     folder = _corpus(tmp_path, copies=1)
     cache_dir = tmp_path / "cache"
     cold = check("--cache-dir", str(cache_dir), str(folder), cache=True, monkeypatch=monkeypatch)
-    shards = sorted((cache_dir / "v2").glob("*.json"))
+    shards = sorted(path for path in (cache_dir / "v3").glob("*.json") if path.name != "index.json")
     entries = {key for shard in shards for key in json.loads(shard.read_text())["entries"]}
     assert len(entries) == 10  # 12 files; the empty and the Latin-1 one are never cached
     assert all(key[:2] + ".json" == shard.name for shard in shards for key in json.loads(shard.read_text())["entries"])
@@ -66,3 +68,72 @@ def test_cache_key_depends_on_content_and_settings() -> None:
     assert base.cache_key(b"a", "g.md") != Linter(Config(options={"GL104": {"style": "quoted"}})).cache_key(b"a", "g.md")
     ignoring = Linter(Config(per_file_ignores=(("drafts/*", frozenset({"GL002"})),)))
     assert ignoring.cache_key(b"a", "drafts/g.md") != ignoring.cache_key(b"a", "g.md")
+
+
+def _age(folder, seconds: int = 60) -> None:
+    """Give every file an mtime in the past: files written just now are never indexed (racily clean)."""
+    old = time.time() - seconds
+    for path in folder.iterdir():
+        os.utime(path, (old, old))
+
+
+def _no_hashing(monkeypatch) -> None:
+    """Any file whose result is cached must now be known without reading it (the empty and the Latin-1
+    file have no cached result: they are linted every time)."""
+    def refuse(self, data, path):
+        if not path.endswith(("empty.md", "latin1.md")):
+            raise AssertionError(f"{path} was read and hashed")
+        return "not-cached"
+
+    monkeypatch.setattr(Linter, "cache_key", refuse)
+
+
+def test_unchanged_files_are_known_by_their_stat_and_never_read(tmp_path, monkeypatch) -> None:
+    folder = _corpus(tmp_path, copies=1)
+    _age(folder)
+    cache_dir = tmp_path / "cache"
+    cold = check("--cache-dir", str(cache_dir), str(folder), cache=True, monkeypatch=monkeypatch)
+    index = json.loads((cache_dir / "v3" / "index.json").read_text())["entries"]
+    assert sorted(os.path.basename(path) for path in index) == sorted(
+        path.name for path in folder.iterdir() if path.name not in ("0-empty.md", "0-latin1.md"))
+    with monkeypatch.context() as patched:
+        _no_hashing(patched)
+        assert check("--cache-dir", str(cache_dir), str(folder)) == cold
+
+
+def test_a_change_that_keeps_size_and_mtime_is_still_seen(tmp_path, monkeypatch) -> None:
+    folder = _corpus(tmp_path, copies=1)
+    _age(folder)
+    cache_dir = tmp_path / "cache"
+    check("--cache-dir", str(cache_dir), str(folder), cache=True, monkeypatch=monkeypatch)
+    guide = folder / "0-variant-b-marketing-manager.md"
+    before = guide.stat()
+    text = guide.read_text(encoding="utf-8")
+    changed = text.replace("## Interview Questions", "## Interview Question!", 1)
+    assert len(changed) == len(text) and changed != text
+    guide.write_text(changed, encoding="utf-8")
+    os.utime(guide, ns=(before.st_atime_ns, before.st_mtime_ns))  # same size, same mtime: only ctime moved
+    assert guide.stat().st_mtime_ns == before.st_mtime_ns and guide.stat().st_size == before.st_size
+    warm = check("--cache-dir", str(cache_dir), str(guide))
+    assert warm == check("--no-cache", str(guide))
+    assert any(d["rule"] == "required-section" for d in json.loads(warm[1]))
+
+
+def test_recently_written_files_are_not_indexed(tmp_path, monkeypatch) -> None:
+    folder = _corpus(tmp_path, copies=1)  # written just now
+    cache_dir = tmp_path / "cache"
+    check("--cache-dir", str(cache_dir), str(folder), cache=True, monkeypatch=monkeypatch)
+    assert not (cache_dir / "v3" / "index.json").exists()
+    _age(folder)
+    check("--cache-dir", str(cache_dir), str(folder))  # results from the content cache, now indexed
+    assert len(json.loads((cache_dir / "v3" / "index.json").read_text())["entries"]) == 10
+
+
+def test_index_entries_belong_to_their_settings(tmp_path, monkeypatch) -> None:
+    folder = _corpus(tmp_path, copies=1)
+    _age(folder)
+    cache_dir = tmp_path / "cache"
+    check("--cache-dir", str(cache_dir), str(folder), cache=True, monkeypatch=monkeypatch)
+    narrow = check("--cache-dir", str(cache_dir), "--select", "GL301", str(folder))
+    assert narrow == check("--no-cache", "--select", "GL301", str(folder))
+    assert {d["code"] for d in json.loads(narrow[1])} == {"GL301"}

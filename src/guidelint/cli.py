@@ -118,7 +118,6 @@ def _run(paths: tuple[str, ...], select: tuple[str, ...], extend_select: tuple[s
          config_path: str | None, unsafe_fixes: bool, diff: bool, fix_only: bool, jobs: int | None,
          no_cache: bool, cache_dir: str, output_file: str | None, statistics: bool, baseline_path: str | None,
          write_baseline: str | None, fix: bool = False) -> int:
-    from . import baseline
     from .discover import discover
     from .reporters import REPORTERS, RunSummary
     from .runner import Mode, Progress, ResultCache, default_jobs, run
@@ -127,7 +126,11 @@ def _run(paths: tuple[str, ...], select: tuple[str, ...], extend_select: tuple[s
         linter = _build_linter(config_path, select=select, extend_select=extend_select, ignore=ignore,
                                fail_on=fail_on)
         files = discover(paths or (".",), exclude=linter.config.exclude)
-        known = baseline.load(baseline_path) if baseline_path else None
+        known = None
+        if baseline_path:
+            from . import baseline
+
+            known = baseline.load(baseline_path)
     except ConfigError as error:
         _fail(str(error))
     mode = Mode(fix=fix or fix_only, diff=diff, unsafe=unsafe_fixes)
@@ -151,6 +154,8 @@ def _run(paths: tuple[str, ...], select: tuple[str, ...], extend_select: tuple[s
         cache.save()
     diagnostics.sort()
     if write_baseline:
+        from . import baseline
+
         try:
             baseline.write(write_baseline, diagnostics)
         except OSError as error:
@@ -160,6 +165,8 @@ def _run(paths: tuple[str, ...], select: tuple[str, ...], extend_select: tuple[s
         return ExitCode.OK
     hidden = 0
     if known is not None:
+        from . import baseline
+
         diagnostics, hidden = baseline.filter_new(diagnostics, known)
     unsafe_fixable = 0 if unsafe_fixes else sum(1 for d in diagnostics if d.fix is not None and not d.fix.safe)
     if diff:

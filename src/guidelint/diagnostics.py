@@ -53,8 +53,11 @@ class Finding:
     fix: Fix | None = None
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(order=True, slots=True)
 class Diagnostic:
+    """One reported problem. Not frozen: a warm run makes one per cached finding, and a frozen
+    dataclass pays an object.__setattr__ per field."""
+
     path: str
     line: int
     column: int

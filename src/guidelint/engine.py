@@ -40,6 +40,7 @@ class Linter:
             for rule in self.config.enabled_rules()
         ]
         self._fingerprint: bytes | None = None
+        self._settings: dict[str, str] = {}  # per-file ignores -> settings key
         self._collections: dict[str, Linter] = {}
 
     def for_path(self, path: str) -> Linter:
@@ -51,22 +52,28 @@ class Linter:
             self._collections[collection.name] = Linter(collection.config)
         return self._collections[collection.name]
 
-    def cache_key(self, data: bytes, path: str) -> str:
-        """A key for a lint result: the file's bytes, the rules and their settings, the schema, the rules
-        data, guidelint's version and the per-file ignores that apply to `path`. Anything that could
-        change a finding is in it."""
-        if self._fingerprint is None:
-            from . import __version__
+    def settings_key(self, path: str) -> str:
+        """Everything but the file's content that could change a finding on `path`: the rules and their
+        settings, the schema, the rules data, guidelint's version and the per-file ignores for `path`."""
+        ignores = ",".join(sorted(self.config.ignored_for(path))) if self.config.per_file_ignores else ""
+        known = self._settings.get(ignores)
+        if known is None:
+            if self._fingerprint is None:
+                from . import __version__
 
-            schema_path = self.config.schema or data_dir("schemas") / "guide.schema.json"
-            settings = [__version__, self.policy.digest, hashlib.sha256(schema_path.read_bytes()).hexdigest(),
-                        self.config.max_file_size, self.config.fail_on.label,
-                        [(rule.code, self.config.severity_of(rule).label, sorted(context.options.items()))
-                         for rule, context in self.rules]]
-            self._fingerprint = json.dumps(settings, default=str).encode()
-        digest = hashlib.sha256(self._fingerprint)
-        if self.config.per_file_ignores:
-            digest.update(b"\0" + ",".join(sorted(self.config.ignored_for(path))).encode())
+                schema_path = self.config.schema or data_dir("schemas") / "guide.schema.json"
+                settings = [__version__, self.policy.digest, hashlib.sha256(schema_path.read_bytes()).hexdigest(),
+                            self.config.max_file_size, self.config.fail_on.label,
+                            [(rule.code, self.config.severity_of(rule).label, sorted(context.options.items()))
+                             for rule, context in self.rules]]
+                self._fingerprint = json.dumps(settings, default=str).encode()
+            known = hashlib.sha256(self._fingerprint + b"\0" + ignores.encode()).hexdigest()
+            self._settings[ignores] = known
+        return known
+
+    def cache_key(self, data: bytes, path: str) -> str:
+        """A key for a lint result: the file's bytes and its settings key (see `settings_key`)."""
+        digest = hashlib.sha256(self.settings_key(path).encode())
         digest.update(b"\0")
         digest.update(data)
         return digest.hexdigest()

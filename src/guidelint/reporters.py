@@ -69,7 +69,8 @@ def json_report(summary: RunSummary) -> str:
     """A JSON array, one finding a line (the C encoder per finding: fast on large runs)."""
     if not summary.diagnostics:
         return "[]\n"
-    return "[\n" + ",\n".join(json.dumps(d.to_dict(), ensure_ascii=False) for d in summary.diagnostics) + "\n]\n"
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    return "[\n" + ",\n".join(encode(d.to_dict()) for d in summary.diagnostics) + "\n]\n"
 
 
 def _github_escape(value: str, *, property_value: bool = False) -> str:

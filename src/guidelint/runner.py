@@ -5,7 +5,6 @@ come back in input order whatever the number of jobs, so output never depends on
 """
 from __future__ import annotations
 
-import difflib
 import json
 import os
 import sys
@@ -20,7 +19,9 @@ from .engine import Linter
 from .fileio import replace_file
 from .source import encode
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
+INDEX_LIMIT = 200_000  # files remembered by their stat in the index
+RACY_NS = 2_000_000_000  # a file changed this recently may change again within its timestamp
 SHARD_LIMIT = 2_000  # entries kept at most in each of the 256 shards
 
 
@@ -49,14 +50,14 @@ class FileOutcome:
 
 def unified_diff(old: str, new: str, path: str) -> str:
     """A unified diff as `diff -u` writes it, with the marker after a line that has no newline."""
+    import difflib
+
     lines = difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
                                  fromfile=f"a/{path}", tofile=f"b/{path}")
     return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
 
 
 def process(linter: Linter, path: str, mode: Mode) -> FileOutcome:
-    from .fixer import WriteError, fix_source, write_atomic
-
     linter = linter.for_path(path)
     source = linter.read(path)
     if not mode.fixing:
@@ -64,6 +65,8 @@ def process(linter: Linter, path: str, mode: Mode) -> FileOutcome:
         cacheable = mode.cache and source.problem is None
         key = linter.cache_key(encode(source.text, bom=source.bom), path) if cacheable else None
         return FileOutcome(path, result.diagnostics, cache_key=key)
+    from .fixer import WriteError, fix_source, write_atomic
+
     outcome = FileOutcome(path)
     fixed = fix_source(linter, source, unsafe=mode.unsafe)
     outcome.messages.extend(f"{path}: fix refused: {message}" for message in fixed.refused)
@@ -168,51 +171,100 @@ class ResultCache:
 
     256 JSON shards by the key's first two hex digits, each read on first use and replaced atomically
     when it changed, so a one-file run reads one small shard. Anything unreadable is ignored: a corrupt
-    or foreign cache costs a cold run, never a wrong answer."""
+    or foreign cache costs a cold run, never a wrong answer.
+
+    An index maps each file (absolute path) to its stat signature (size, mtime, inode, ctime) and the key
+    of the content it had, so a run over unchanged files reads no file at all. An entry is recorded only
+    when the content was hashed in this run, its stat did not change while it was read, its mtime is at
+    least two seconds old (a file written within its timestamp's resolution could change unseen: git's
+    "racily clean" problem) and the linted content has that same key."""
 
     def __init__(self, folder: str) -> None:
         self.folder = os.path.join(folder, f"v{CACHE_FORMAT}")
         self.root = folder
         self.shards: dict[str, dict[str, list[Any]]] = {}
         self.dirty: set[str] = set()
+        self.started_ns = time.time_ns()
+        self.cwd = os.path.join(os.getcwd(), "")
+        self.index: dict[str, list[Any]] | None = None
+        self.index_dirty = False
+        self.pending: dict[str, tuple[str, list[Any], str]] = {}  # path -> (absolute, index entry, its key)
+
+    def _read_json(self, name: str) -> dict[str, Any]:
+        try:
+            with open(os.path.join(self.folder, name), encoding="utf-8") as handle:
+                data = json.load(handle)
+            if isinstance(data, dict) and data.get("version") == __version__ and isinstance(data.get("entries"), dict):
+                return data["entries"]
+        except (OSError, ValueError):
+            pass
+        return {}
 
     def _shard(self, key: str) -> dict[str, list[Any]]:
         name = key[:2]
         shard = self.shards.get(name)
         if shard is None:
-            shard = {}
-            try:
-                with open(os.path.join(self.folder, f"{name}.json"), encoding="utf-8") as handle:
-                    data = json.load(handle)
-                if isinstance(data, dict) and data.get("version") == __version__ and isinstance(data.get("entries"), dict):
-                    shard = data["entries"]
-            except (OSError, ValueError):
-                pass
-            self.shards[name] = shard
+            shard = self.shards[name] = self._read_json(f"{name}.json")
         return shard
 
-    def lookup(self, linter: Linter, path: str) -> FileOutcome | None:
+    def _absolute(self, path: str) -> str:
+        return path if os.path.isabs(path) else self.cwd + path  # (os.path.join is slower)
+
+    def _key_of(self, linter: Linter, path: str) -> str | None:
+        """The content key of `path`: from the index when its stat is unchanged, else by hashing it."""
+        if self.index is None:
+            self.index = self._read_json("index.json")
+        settings = linter.settings_key(path)
         try:
+            before = os.stat(path)
+            signature = [before.st_size, before.st_mtime_ns, before.st_ino, before.st_ctime_ns]
+            absolute = self._absolute(path)
+            entry = self.index.get(absolute)
+            if isinstance(entry, list) and len(entry) == 6 and entry[:4] == signature and entry[4] == settings:
+                self.pending[path] = (absolute, entry, entry[5])
+                return str(entry[5])
             with open(path, "rb") as handle:
                 data = handle.read(linter.config.max_file_size + 1)
+                after = os.fstat(handle.fileno())
         except OSError:
             return None
-        key = linter.for_path(path).cache_key(data, path)
+        key = linter.cache_key(data, path)
+        stable = signature == [after.st_size, after.st_mtime_ns, after.st_ino, after.st_ctime_ns]
+        if stable and self.started_ns - before.st_mtime_ns >= RACY_NS:
+            self.pending[path] = (absolute, [*signature, settings, key], key)
+        return key
+
+    def lookup(self, linter: Linter, path: str) -> FileOutcome | None:
+        linter = linter.for_path(path)
+        key = self._key_of(linter, path)
+        if key is None:
+            return None
         rows = self._shard(key).get(key)
         if not isinstance(rows, list):
             return None
         try:
-            return FileOutcome(path, [_decode_diagnostic(path, row) for row in rows])
+            outcome = FileOutcome(path, [_decode_diagnostic(path, row) for row in rows])
         except (TypeError, ValueError, KeyError):
             return None
+        self._remember(path, key)
+        return outcome
+
+    def _remember(self, path: str, key: str) -> None:
+        pending = self.pending.pop(path, None)
+        if pending is not None and pending[2] == key and self.index is not None:
+            absolute, entry, _ = pending
+            if self.index.get(absolute) is not entry:
+                self.index[absolute] = entry
+                self.index_dirty = True
 
     def store(self, outcome: FileOutcome) -> None:
         assert outcome.cache_key is not None
         self._shard(outcome.cache_key)[outcome.cache_key] = [_encode_diagnostic(d) for d in outcome.diagnostics]
         self.dirty.add(outcome.cache_key[:2])
+        self._remember(outcome.path, outcome.cache_key)
 
     def save(self) -> None:
-        if not self.dirty:
+        if not self.dirty and not self.index_dirty:
             return
         try:
             os.makedirs(self.folder, exist_ok=True)
@@ -223,14 +275,17 @@ class ResultCache:
                 with open(os.path.join(self.root, ".gitignore"), "w", encoding="ascii") as handle:
                     handle.write("*\n")
             for name in sorted(self.dirty):
-                entries = self.shards[name]
-                if len(entries) > SHARD_LIMIT:  # oldest first out: dicts keep insertion order
-                    entries = dict(list(entries.items())[-SHARD_LIMIT:])
-                data = json.dumps({"version": __version__, "entries": entries}, separators=(",", ":"))
-                replace_file(os.path.join(self.folder, f"{name}.json"), data.encode("utf-8"), mode=0o600,
-                             sync=False)
+                self._write(f"{name}.json", self.shards[name], SHARD_LIMIT)
+            if self.index_dirty and self.index is not None:
+                self._write("index.json", self.index, INDEX_LIMIT)
         except OSError:
             pass  # a cache that cannot be written is no cache, not an error
+
+    def _write(self, name: str, entries: dict[str, Any], limit: int) -> None:
+        if len(entries) > limit:  # oldest first out: dicts keep insertion order
+            entries = dict(list(entries.items())[-limit:])
+        data = json.dumps({"version": __version__, "entries": entries}, separators=(",", ":"))
+        replace_file(os.path.join(self.folder, name), data.encode("utf-8"), mode=0o600, sync=False)
 
 
 # --- progress ---------------------------------------------------------------------------------------------
