@@ -127,6 +127,23 @@ def test_output_is_deterministic_and_ids_unique(tmp_path) -> None:
                    "customer-success-manager-interview-preparation-3"]
 
 
+def test_jsonl_lines_encoded_by_workers_equal_the_json_records(tmp_path) -> None:
+    """JSONL of guides is encoded in the worker processes; clashing ids are renamed in the parent."""
+    for index in range(3):
+        shutil.copy(SAMPLES / "variant-a-customer-success-manager.md", tmp_path / f"copy{index}.md")
+    shutil.copy(SAMPLES / "variant-b-marketing-manager.md", tmp_path / "other.md")
+    array = tmp_path / "all.json"
+    CliRunner().invoke(main, ["export", "--format", "json", "-o", str(array), str(tmp_path)], catch_exceptions=False)
+    records = json.loads(array.read_text(encoding="utf-8"))
+    for jobs in ("1", "2"):
+        result = CliRunner().invoke(main, ["export", "--jobs", jobs, str(tmp_path)], catch_exceptions=False)
+        lines = result.stdout.splitlines()
+        assert lines == [json.dumps(record, ensure_ascii=False) for record in records]
+    assert [json.loads(line)["id"] for line in lines] == [
+        "customer-success-manager-interview-preparation", "customer-success-manager-interview-preparation-2",
+        "customer-success-manager-interview-preparation-3", "b2b-marketing-manager-interview-preparation"]
+
+
 @pytest.mark.parametrize("unit", ["guide", "question"])
 def test_parquet_round_trip_equals_jsonl(tmp_path, unit) -> None:
     pytest.importorskip("pyarrow")

@@ -235,7 +235,8 @@ def export(paths: tuple[str, ...], output: str | None, output_format: str, unit:
         _fail(str(error))
     from .export_writer import ExportWriter
 
-    options = ExportOptions(keep_markdown=keep_markdown, include_invalid=include_invalid)
+    options = ExportOptions(keep_markdown=keep_markdown, include_invalid=include_invalid,
+                            encode=output_format == "jsonl" and unit == "guide")
     unique = UniqueIds()
     left_out = 0
     progress = Progress(len(files))
@@ -243,10 +244,19 @@ def export(paths: tuple[str, ...], output: str | None, output_format: str, unit:
     try:
         for outcome in parallel_map(export_one, linter, files, options, jobs=jobs or default_jobs()):
             progress.step()
-            if outcome.record is None:
+            if not outcome.exported:
                 left_out += 1
                 what = "not a guide" if outcome.skipped == "not-a-guide" else "invalid"
                 click.echo(f"{outcome.path}: skipped ({what}: {outcome.reason})", err=True)
+                continue
+            if outcome.encoded is not None:
+                record_id = unique.claim(outcome.record_id)
+                if record_id == outcome.record_id:
+                    writer.add_line(outcome.encoded)
+                    continue
+                outcome.record = json.loads(outcome.encoded)
+                outcome.record["id"] = record_id
+                writer.add(outcome.record)
                 continue
             record = unique(outcome.record)
             for item in (question_records(record) if unit == "question" else [record]):

@@ -39,8 +39,14 @@ class ExportWriter:
             assert self.handle is not None
             self.handle.write(("\n" if self.count == 0 else ",\n") + _indent(json.dumps(record, ensure_ascii=False, indent=2)))
         else:
-            assert self.handle is not None
-            self.handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+            self.add_line(json.dumps(record, ensure_ascii=False))
+            return
+        self.count += 1
+
+    def add_line(self, encoded: str) -> None:
+        """A JSONL record already encoded (by a worker)."""
+        assert self.handle is not None and self.format == "jsonl"
+        self.handle.write(encoded + "\n")
         self.count += 1
 
     def _flush_parquet(self) -> None:
