@@ -46,6 +46,16 @@ class FileOutcome:
     fixed: int = 0
     write_failed: bool = False
     cache_key: str | None = None  # set when this result may be cached
+    index_entry: list[Any] | None = None  # the file's stat signature + settings + key, when safe to index
+
+
+def stat_signature(path: str) -> list[int] | None:
+    """What the cache index compares: size, mtime, inode and ctime (any write moves the ctime)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return [st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns]
 
 
 def unified_diff(old: str, new: str, path: str) -> str:
@@ -59,12 +69,17 @@ def unified_diff(old: str, new: str, path: str) -> str:
 
 def process(linter: Linter, path: str, mode: Mode) -> FileOutcome:
     linter = linter.for_path(path)
+    before = stat_signature(path) if mode.cache and not mode.fixing else None
     source = linter.read(path)
     if not mode.fixing:
         result = linter.lint_source(source)
         cacheable = mode.cache and source.problem is None
         key = linter.cache_key(encode(source.text, bom=source.bom), path) if cacheable else None
-        return FileOutcome(path, result.diagnostics, cache_key=key)
+        entry = None
+        if key is not None and before is not None and before == stat_signature(path) \
+                and time.time_ns() - before[1] >= RACY_NS:
+            entry = [*before, linter.settings_key(path), key]
+        return FileOutcome(path, result.diagnostics, cache_key=key, index_entry=entry)
     from .fixer import WriteError, fix_source, write_atomic
 
     outcome = FileOutcome(path)
@@ -189,6 +204,10 @@ class ResultCache:
         self.index: dict[str, list[Any]] | None = None
         self.index_dirty = False
         self.pending: dict[str, tuple[str, list[Any], str]] = {}  # path -> (absolute, index entry, its key)
+        try:  # nothing stored yet: nothing can hit, so files are not read and hashed here at all
+            self.empty = not any(name.endswith(".json") for name in os.listdir(self.folder))
+        except OSError:
+            self.empty = True
 
     def _read_json(self, name: str) -> dict[str, Any]:
         try:
@@ -235,6 +254,8 @@ class ResultCache:
         return key
 
     def lookup(self, linter: Linter, path: str) -> FileOutcome | None:
+        if self.empty:
+            return None
         linter = linter.for_path(path)
         key = self._key_of(linter, path)
         if key is None:
@@ -251,9 +272,11 @@ class ResultCache:
 
     def _remember(self, path: str, key: str) -> None:
         pending = self.pending.pop(path, None)
-        if pending is not None and pending[2] == key and self.index is not None:
+        if pending is not None and pending[2] == key:
+            if self.index is None:
+                self.index = self._read_json("index.json")
             absolute, entry, _ = pending
-            if self.index.get(absolute) is not entry:
+            if self.index.get(absolute) != entry:
                 self.index[absolute] = entry
                 self.index_dirty = True
 
@@ -261,6 +284,8 @@ class ResultCache:
         assert outcome.cache_key is not None
         self._shard(outcome.cache_key)[outcome.cache_key] = [_encode_diagnostic(d) for d in outcome.diagnostics]
         self.dirty.add(outcome.cache_key[:2])
+        if outcome.index_entry is not None:  # the worker saw the file stay put while it read it
+            self.pending[outcome.path] = (self._absolute(outcome.path), outcome.index_entry, outcome.cache_key)
         self._remember(outcome.path, outcome.cache_key)
 
     def save(self) -> None:
