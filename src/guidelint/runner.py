@@ -174,11 +174,15 @@ def _encode_diagnostic(d: Diagnostic) -> list[Any]:
             d.fingerprint]
 
 
+_SEVERITY = {int(severity): severity for severity in Severity}
+
+
 def _decode_diagnostic(path: str, row: list[Any]) -> Diagnostic:
     line, column, code, end_line, end_column, slug, severity, message, fix, print_ = row
     decoded_fix = None if fix is None else Fix(fix[0], tuple(Edit(*edit) for edit in fix[2]), bool(fix[1]))
-    return Diagnostic(path=path, line=line, column=column, code=code, end_line=end_line, end_column=end_column,
-                      slug=slug, severity=Severity(severity), message=message, fix=decoded_fix, fingerprint=print_)
+    # positional, in field order: a warm run makes one per cached finding
+    return Diagnostic(path, line, column, code, end_line, end_column, slug, _SEVERITY[severity], message,
+                      decoded_fix, print_)
 
 
 class ResultCache:
