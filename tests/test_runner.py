@@ -7,8 +7,10 @@ import os
 import shutil
 import time
 
+import pytest
 from click.testing import CliRunner
 
+from guidelint import runner
 from guidelint.cli import main
 from guidelint.config import Config
 from guidelint.engine import Linter
@@ -71,10 +73,20 @@ def test_cache_key_depends_on_content_and_settings() -> None:
 
 
 def _age(folder, seconds: int = 60) -> None:
-    """Give every file an mtime in the past: files written just now are never indexed (racily clean)."""
+    """Give every file an mtime in the past and let its ctime (moved by that very change) age past the
+    racy window: files written just before a run are never indexed (racily clean)."""
     old = time.time() - seconds
     for path in folder.iterdir():
         os.utime(path, (old, old))
+    time.sleep(RACY_S + 0.05)
+
+
+RACY_S = 0.3
+
+
+@pytest.fixture(autouse=True)
+def _short_racy_window(monkeypatch):
+    monkeypatch.setattr(runner, "RACY_NS", int(RACY_S * 1e9))
 
 
 def _no_hashing(monkeypatch) -> None:
@@ -120,11 +132,14 @@ def test_a_change_that_keeps_size_and_mtime_is_still_seen(tmp_path, monkeypatch)
 
 
 def test_recently_written_files_are_not_indexed(tmp_path, monkeypatch) -> None:
-    folder = _corpus(tmp_path, copies=1)  # written just now
+    folder = _corpus(tmp_path, copies=1)
+    old = time.time() - 60
+    for path in folder.iterdir():  # an old mtime, but the ctime says "changed just now"
+        os.utime(path, (old, old))
     cache_dir = tmp_path / "cache"
     check("--cache-dir", str(cache_dir), str(folder), cache=True, monkeypatch=monkeypatch)
     assert not (cache_dir / "v3" / "index.json").exists()
-    _age(folder)
+    time.sleep(RACY_S + 0.05)
     check("--cache-dir", str(cache_dir), str(folder))  # results from the content cache, now indexed
     assert len(json.loads((cache_dir / "v3" / "index.json").read_text())["entries"]) == 10
 

@@ -77,7 +77,7 @@ def process(linter: Linter, path: str, mode: Mode) -> FileOutcome:
         key = linter.cache_key(encode(source.text, bom=source.bom), path) if cacheable else None
         entry = None
         if key is not None and before is not None and before == stat_signature(path) \
-                and time.time_ns() - before[1] >= RACY_NS:
+                and time.time_ns() - max(before[1], before[3]) >= RACY_NS:
             entry = [*before, linter.settings_key(path), key]
         return FileOutcome(path, result.diagnostics, cache_key=key, index_entry=entry)
     from .fixer import WriteError, fix_source, write_atomic
@@ -194,9 +194,9 @@ class ResultCache:
 
     An index maps each file (absolute path) to its stat signature (size, mtime, inode, ctime) and the key
     of the content it had, so a run over unchanged files reads no file at all. An entry is recorded only
-    when the content was hashed in this run, its stat did not change while it was read, its mtime is at
-    least two seconds old (a file written within its timestamp's resolution could change unseen: git's
-    "racily clean" problem) and the linted content has that same key."""
+    when the content was hashed in this run, its stat did not change while it was read, its mtime and
+    ctime are at least two seconds old (a file written within its timestamps' resolution could change
+    unseen: git's "racily clean" problem) and the linted content has that same key."""
 
     def __init__(self, folder: str) -> None:
         self.folder = os.path.join(folder, f"v{CACHE_FORMAT}")
@@ -253,7 +253,7 @@ class ResultCache:
             return None
         key = linter.cache_key(data, path)
         stable = signature == [after.st_size, after.st_mtime_ns, after.st_ino, after.st_ctime_ns]
-        if stable and self.started_ns - before.st_mtime_ns >= RACY_NS:
+        if stable and self.started_ns - max(before.st_mtime_ns, before.st_ctime_ns) >= RACY_NS:
             self.pending[path] = (absolute, [*signature, settings, key], key)
         return key
 
