@@ -59,7 +59,9 @@ class Validator:
             except jsonschema.SchemaError as error:
                 location = "/".join(str(part) for part in error.absolute_path) or "(root)"
                 raise ConfigError(f"{where}: not a valid JSON Schema at {location}: {error.message}") from None
-        self._fast = _fast_validator(schema)
+        # A user's schema gets the fast path only without regular expressions: Python's re and Rust's regex
+        # read some patterns differently ("[[:alpha:]]"), and the bundled schema's one is tested on both.
+        self._fast = _fast_validator(schema) if trusted or not _has_patterns(schema) else None
 
     def _explainer(self) -> Any:
         if self._python is None:
@@ -116,6 +118,9 @@ class Validator:
             message = error.message
             if error.validator == "required":
                 missing = _missing_key(error.message)
+            elif error.validator == "pattern" and isinstance(error.schema, dict) \
+                    and isinstance(error.schema.get("description"), str):  # say what, not which regex
+                message = f"{error.instance!r} is not {error.schema['description']}"
             elif error.validator == "additionalProperties" and isinstance(error.instance, dict):
                 for key in _extra_keys(error.instance, error.schema):
                     yield SchemaError(path + (key,), "unknown key (not in the schema)")
@@ -138,6 +143,19 @@ def _is_date(value: str) -> bool:
 
 
 _MIRRORED_FORMATS = {"date": _is_date}
+
+
+def _has_patterns(schema: Any) -> bool:
+    stack = [schema]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if isinstance(node.get("pattern"), str) or isinstance(node.get("patternProperties"), dict):
+                return True
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return False
 
 
 def _formats_in(schema: Any) -> set[str]:
