@@ -185,3 +185,10 @@ def test_export_same_whatever_jobs(tmp_path) -> None:
     one = CliRunner().invoke(main, ["export", "--jobs", "1", str(tmp_path)], catch_exceptions=False).stdout
     two = CliRunner().invoke(main, ["export", "--jobs", "2", str(tmp_path)], catch_exceptions=False).stdout
     assert one == two and len(one.splitlines()) == 12
+
+
+def test_renamed_ids_never_collide_with_ids_of_their_own() -> None:
+    from guidelint.export import UniqueIds
+
+    unique = UniqueIds()
+    assert [unique.claim(base) for base in ["x", "x", "x-2", "x", "x-2"]] == ["x", "x-2", "x-2-2", "x-3", "x-2-3"]

@@ -194,12 +194,18 @@ class UniqueIds:
     """Makes ids unique within one export, in input order: a later clash gets -2, -3, ..."""
 
     def __init__(self) -> None:
-        self.seen: dict[str, int] = {}
+        self.seen: dict[str, int] = {}  # base id -> how many times it was asked for
+        self.used: set[str] = set()  # every id handed out
 
     def claim(self, base: str) -> str:
         count = self.seen.get(base, 0) + 1
+        candidate = base if count == 1 else f"{base}-{count}"
+        while candidate in self.used:  # a guide whose own id is another's renamed one ("x-2")
+            count += 1
+            candidate = f"{base}-{count}"
         self.seen[base] = count
-        return base if count == 1 else f"{base}-{count}"
+        self.used.add(candidate)
+        return candidate
 
     def __call__(self, record: dict[str, Any]) -> dict[str, Any]:
         record["id"] = self.claim(record["id"])
