@@ -64,3 +64,16 @@ def test_fix_hook_fixes(tmp_path, env) -> None:
     fixed = (tmp_path / "guide.md").read_text(encoding="utf-8")
     assert 'modDate: 2025-02-01\n' in fixed and "#### 2. How do you qualify" in fixed
     assert fixed.endswith("Trailing text without newline\n")
+
+
+def test_one_process_sees_every_file_so_corpus_rules_compare_them_all(tmp_path, env) -> None:
+    """require_serial: pre-commit would otherwise split the files between processes (one per core)."""
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True, env=env)
+    for index in range(6):
+        shutil.copy(SAMPLES / "variant-a-customer-success-manager.md", tmp_path / f"guide-{index}.md")
+    subprocess.run(["git", "add", "-A"], cwd=tmp_path, check=True, env=env)
+    result = subprocess.run([_pre_commit(), "try-repo", str(ROOT), "guidelint", "--all-files", "--verbose"],
+                            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, result.stdout + result.stderr  # warnings only
+    reported = sorted(line.split(":", 1)[0] for line in result.stdout.splitlines() if "GL401" in line)
+    assert reported == [f"guide-{index}.md" for index in range(1, 6)]

@@ -47,9 +47,9 @@ def test_warm_run_equals_cold_and_corrupt_cache_is_ignored(tmp_path, monkeypatch
     folder = _corpus(tmp_path, copies=1)
     cache_dir = tmp_path / "cache"
     cold = check("--cache-dir", str(cache_dir), str(folder), cache=True, monkeypatch=monkeypatch)
-    shards = sorted(path for path in (cache_dir / "v3").glob("*.json") if path.name != "index.json")
+    shards = sorted(path for path in (cache_dir / f"v{runner.CACHE_FORMAT}").glob("*.json") if path.name != "index.json")
     entries = {key for shard in shards for key in json.loads(shard.read_text())["entries"]}
-    assert len(entries) == 10  # 12 files; the empty and the Latin-1 one are never cached
+    assert len(entries) == 11  # 13 files; the empty and the Latin-1 one are never cached
     assert all(key[:2] + ".json" == shard.name for shard in shards for key in json.loads(shard.read_text())["entries"])
     warm = check("--cache-dir", str(cache_dir), str(folder))
     assert warm == cold
@@ -105,7 +105,7 @@ def test_unchanged_files_are_known_by_their_stat_and_never_read(tmp_path, monkey
     _age(folder)
     cache_dir = tmp_path / "cache"
     cold = check("--cache-dir", str(cache_dir), str(folder), cache=True, monkeypatch=monkeypatch)
-    index = json.loads((cache_dir / "v3" / "index.json").read_text())["entries"]
+    index = json.loads((cache_dir / f"v{runner.CACHE_FORMAT}" / "index.json").read_text())["entries"]
     assert sorted(os.path.basename(path) for path in index) == sorted(
         path.name for path in folder.iterdir() if path.name not in ("0-empty.md", "0-latin1.md"))
     with monkeypatch.context() as patched:
@@ -138,10 +138,10 @@ def test_recently_written_files_are_not_indexed(tmp_path, monkeypatch) -> None:
         os.utime(path, (old, old))
     cache_dir = tmp_path / "cache"
     check("--cache-dir", str(cache_dir), str(folder), cache=True, monkeypatch=monkeypatch)
-    assert not (cache_dir / "v3" / "index.json").exists()
+    assert not (cache_dir / f"v{runner.CACHE_FORMAT}" / "index.json").exists()
     time.sleep(RACY_S + 0.05)
     check("--cache-dir", str(cache_dir), str(folder))  # results from the content cache, now indexed
-    assert len(json.loads((cache_dir / "v3" / "index.json").read_text())["entries"]) == 10
+    assert len(json.loads((cache_dir / f"v{runner.CACHE_FORMAT}" / "index.json").read_text())["entries"]) == 11
 
 
 def test_index_entries_belong_to_their_settings(tmp_path, monkeypatch) -> None:

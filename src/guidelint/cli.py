@@ -120,7 +120,7 @@ def _run(paths: tuple[str, ...], select: tuple[str, ...], extend_select: tuple[s
          write_baseline: str | None, fix: bool = False) -> int:
     from .discover import discover
     from .reporters import REPORTERS, RunSummary
-    from .runner import Mode, Progress, ResultCache, default_jobs, run
+    from .runner import Mode, Progress, ResultCache, default_jobs, reduce_corpus, run
 
     try:
         linter = _build_linter(config_path, select=select, extend_select=extend_select, ignore=ignore,
@@ -137,6 +137,7 @@ def _run(paths: tuple[str, ...], select: tuple[str, ...], extend_select: tuple[s
     cache = None if no_cache or mode.fixing else ResultCache(cache_dir)
     progress = Progress(len(files))
     diagnostics = []
+    corpus: list[tuple[str, list[Any]]] = []  # (path, its corpus rule entries), in run order
     fixed_count = 0
     diff_found = False
     write_failed = False
@@ -149,9 +150,12 @@ def _run(paths: tuple[str, ...], select: tuple[str, ...], extend_select: tuple[s
         fixed_count += outcome.fixed
         write_failed = write_failed or outcome.write_failed
         diagnostics.extend(outcome.diagnostics)
+        if outcome.corpus:
+            corpus.append((outcome.path, outcome.corpus))
     progress.close()
     if cache is not None:
         cache.save()
+    diagnostics.extend(reduce_corpus(linter, corpus))
     diagnostics.sort()
     if write_baseline:
         from . import baseline

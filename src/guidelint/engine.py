@@ -14,7 +14,7 @@ from .diagnostics import Diagnostic, Finding
 from .jsonschema_util import Validator
 from .model import Document
 from .resources import data_dir
-from .rules import Context, Rule
+from .rules import Context, CorpusEntry, Rule
 from .source import ReadProblem, Source, decode, too_large
 
 UNUSED_SUPPRESSION = "GL005"
@@ -26,6 +26,7 @@ class LintResult:
     source: Source
     document: Document
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    corpus: list[CorpusEntry] = field(default_factory=list)  # this file's part in corpus rules
 
 
 class Linter:
@@ -95,23 +96,34 @@ class Linter:
         return document_builder.build(source, self.policy)
 
     def check(self, document: Document) -> list[Diagnostic]:
+        return self.check_all(document)[0]
+
+    def check_all(self, document: Document) -> tuple[list[Diagnostic], list[CorpusEntry]]:
         """Run the selected rules; stamp code, severity and fingerprint; apply per-file ignores and
-        inline suppressions (and report unused ones when unused-suppression is selected)."""
+        inline suppressions (and report unused ones when unused-suppression is selected). Also this
+        file's entries for the corpus rules, which the runner compares across files."""
         from .config import resolve_rules
         from .suppressions import collect
 
         readable = document.source.problem is None
         ignored = self.config.ignored_for(document.path)
         diagnostics: list[Diagnostic] = []
+        corpus: list[CorpusEntry] = []
         for rule, context in self.rules:
             if (not readable and rule.needs_text) or rule.code in ignored or rule.code == UNUSED_SUPPRESSION:
                 continue
             severity = self.config.severity_of(rule)
             for finding in rule.check(document, context):
                 diagnostics.append(self._diagnostic(document, rule, severity, finding))
+            if rule.corpus_key is not None and readable:
+                keyed = rule.corpus_key(document, context)
+                if keyed is not None:
+                    corpus.append(self._corpus_entry(document, rule, *keyed))
         if readable:
             suppressions = collect(document, resolve_rules)
             diagnostics = suppressions.apply(diagnostics)
+            if corpus and suppressions.directives:
+                corpus = suppressions.mark(corpus)
             unused = next((r for r, _ in self.rules if r.code == UNUSED_SUPPRESSION), None)
             if unused is not None and unused.code not in ignored:
                 for directive in suppressions.directives:
@@ -127,7 +139,13 @@ class Linter:
                     diagnostics.append(self._diagnostic(document, unused, self.config.severity_of(unused),
                                                         Finding(message, offset)))
         diagnostics.sort()
-        return diagnostics
+        return diagnostics, corpus
+
+    def _corpus_entry(self, document: Document, rule: Rule, key: str, shown: str, start: int,
+                      end: int) -> CorpusEntry:
+        line, column = document.lines.position(start)
+        end_line, end_column = document.lines.position(end)
+        return CorpusEntry(rule.code, key, shown, line, column, end_line, end_column, line_content(document, line))
 
     def _diagnostic(self, document: Document, rule: Rule, severity, finding: Finding) -> Diagnostic:  # type: ignore[no-untyped-def]
         lines = document.lines
@@ -143,7 +161,8 @@ class Linter:
 
     def lint_source(self, source: Source) -> LintResult:
         document = self.build(source)
-        return LintResult(source.path, source, document, self.check(document))
+        diagnostics, corpus = self.check_all(document)
+        return LintResult(source.path, source, document, diagnostics, corpus)
 
     def lint_path(self, path: str) -> LintResult:
         return self.lint_source(self.read(path))
@@ -155,15 +174,22 @@ class Linter:
 _DIGITS = re.compile(r"\d+")
 
 
+def line_content(document: Document, line: int) -> str:
+    """The stripped text of a line."""
+    text = document.text
+    if not text:
+        return ""
+    start = document.lines.line_start(min(line, len(document.lines.starts)))
+    end = text.find("\n", start)
+    return text[start:end if end != -1 else len(text)].strip()
+
+
 def fingerprint(code: str, message: str, document: Document, line: int) -> str:
     """A finding's identity that survives unrelated edits: rule, message without numbers, and the
     stripped text of its line (not the line number). Used by baselines."""
-    text = document.text
-    if text:
-        start = document.lines.line_start(min(line, len(document.lines.starts)))
-        end = text.find("\n", start)
-        content = text[start:end if end != -1 else len(text)].strip()
-    else:
-        content = ""
+    return fingerprint_of(code, message, line_content(document, line))
+
+
+def fingerprint_of(code: str, message: str, content: str) -> str:
     material = "\0".join((code, _DIGITS.sub("#", message), _DIGITS.sub("#", content)))
     return hashlib.sha256(material.encode("utf-8")).hexdigest()[:20]

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +16,7 @@ from .diagnostics import Diagnostic, Severity
 from .engine import Linter
 from .fixer import fix_source
 from .model import Document, Entry, Example
+from .rules._helpers import slugify
 from .rules.tags_duplicate import normalize_tag
 from .yamlnodes import to_json
 
@@ -43,9 +42,6 @@ class Outcome:
         return self.record is not None or self.encoded is not None
 
 
-def slugify(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "guide"
 
 
 def _text(entry: Entry | None, keep_markdown: bool) -> str | None:

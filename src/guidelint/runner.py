@@ -15,11 +15,12 @@ from typing import Any
 
 from . import __version__
 from .diagnostics import Diagnostic, Edit, Fix, Severity
-from .engine import Linter
+from .engine import Linter, fingerprint_of
+from .rules import REGISTRY, CorpusEntry
 from .fileio import replace_file
 from .source import encode
 
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 INDEX_LIMIT = 200_000  # files remembered by their stat in the index
 RACY_NS = 2_000_000_000  # a file changed this recently may change again within its timestamp
 SHARD_LIMIT = 2_000  # entries kept at most in each of the 256 shards
@@ -47,6 +48,7 @@ class FileOutcome:
     write_failed: bool = False
     cache_key: str | None = None  # set when this result may be cached
     index_entry: list[Any] | None = None  # the file's stat signature + settings + key, when safe to index
+    corpus: list[CorpusEntry] = field(default_factory=list)  # this file's part in the corpus rules
 
 
 def stat_signature(path: str) -> list[int] | None:
@@ -79,7 +81,7 @@ def process(linter: Linter, path: str, mode: Mode) -> FileOutcome:
         if key is not None and before is not None and before == stat_signature(path) \
                 and time.time_ns() - max(before[1], before[3]) >= RACY_NS:
             entry = [*before, linter.settings_key(path), key]
-        return FileOutcome(path, result.diagnostics, cache_key=key, index_entry=entry)
+        return FileOutcome(path, result.diagnostics, cache_key=key, index_entry=entry, corpus=result.corpus)
     from .fixer import WriteError, fix_source, write_atomic
 
     outcome = FileOutcome(path)
@@ -96,10 +98,32 @@ def process(linter: Linter, path: str, mode: Mode) -> FileOutcome:
         except WriteError as error:
             outcome.messages.append(f"guidelint: error: {error}")
             outcome.write_failed = True
-            outcome.diagnostics = linter.lint_source(source).diagnostics
+            unfixed = linter.lint_source(source)
+            outcome.diagnostics, outcome.corpus = unfixed.diagnostics, unfixed.corpus
             return outcome
     outcome.diagnostics = fixed.remaining
+    outcome.corpus = fixed.final.corpus if fixed.final is not None else []
     return outcome
+
+
+def reduce_corpus(linter: Linter, parts: list[tuple[str, list[CorpusEntry]]]) -> list[Diagnostic]:
+    """The corpus rules' findings: per rule, every file whose key an earlier file (in run order) has.
+    `parts` is (path, entries) for each file, in run order; the result does not depend on --jobs."""
+    first: dict[tuple[str, str], tuple[str, CorpusEntry]] = {}
+    found: list[Diagnostic] = []
+    for path, entries in parts:
+        for entry in entries:
+            earlier = first.setdefault((entry.code, entry.key), (path, entry))
+            if earlier[1] is entry or entry.suppressed:
+                continue
+            rule = REGISTRY[entry.code]
+            assert rule.corpus_message is not None
+            message = rule.corpus_message(entry, earlier[0], earlier[1])
+            severity = linter.for_path(path).config.severity_of(rule)
+            found.append(Diagnostic(path, entry.line, entry.column, entry.code, entry.end_line, entry.end_column,
+                                    rule.slug, severity, message, None,
+                                    fingerprint_of(entry.code, message, entry.content)))
+    return found
 
 
 # --- parallel ---------------------------------------------------------------------------------------------
@@ -264,11 +288,13 @@ class ResultCache:
         key = self._key_of(linter, path)
         if key is None:
             return None
-        rows = self._shard(key).get(key)
-        if not isinstance(rows, list):
+        cached = self._shard(key).get(key)
+        if not isinstance(cached, list) or len(cached) != 2:
             return None
         try:
-            outcome = FileOutcome(path, [_decode_diagnostic(path, row) for row in rows])
+            rows, corpus = cached
+            outcome = FileOutcome(path, [_decode_diagnostic(path, row) for row in rows],
+                                  corpus=[CorpusEntry.from_row(row) for row in corpus])
         except (TypeError, ValueError, KeyError):
             return None
         self._remember(path, key)
@@ -286,7 +312,8 @@ class ResultCache:
 
     def store(self, outcome: FileOutcome) -> None:
         assert outcome.cache_key is not None
-        self._shard(outcome.cache_key)[outcome.cache_key] = [_encode_diagnostic(d) for d in outcome.diagnostics]
+        self._shard(outcome.cache_key)[outcome.cache_key] = [[_encode_diagnostic(d) for d in outcome.diagnostics],
+                                                             [entry.to_row() for entry in outcome.corpus]]
         self.dirty.add(outcome.cache_key[:2])
         if outcome.index_entry is not None:  # the worker saw the file stay put while it read it
             self.pending[outcome.path] = (self._absolute(outcome.path), outcome.index_entry, outcome.cache_key)

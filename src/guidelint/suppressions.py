@@ -10,7 +10,8 @@ RULE is a code, slug or code prefix; several are separated by spaces or commas; 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 from .diagnostics import Diagnostic
 from .errors import ConfigError
@@ -47,16 +48,30 @@ class Suppressions:
                 directive.used = True
         return kept
 
+    def mark(self, entries: list[Any]) -> list[Any]:
+        """Corpus entries (rules.CorpusEntry) with `suppressed` set where a directive covers them. The
+        directive counts as used: whether the entry turns out to be a duplicate is only known later."""
+        marked = []
+        for entry in entries:
+            directive = self._covering(entry.code, entry.line)
+            if directive is not None:
+                directive.used = True
+                entry = replace(entry, suppressed=True)
+            marked.append(entry)
+        return marked
+
     def _suppressing(self, diagnostic: Diagnostic) -> Directive | None:
-        code = diagnostic.code
+        return self._covering(diagnostic.code, diagnostic.line)
+
+    def _covering(self, code: str, line: int) -> Directive | None:
         active: dict[int, Directive] = {}  # open disable directives, by identity
         for directive in self.directives:
             covers = directive.codes is None or code in directive.codes
             if directive.kind == "disable-file" and covers:
                 return directive
-            if directive.kind == "disable-next-line" and covers and directive.line + 1 == diagnostic.line:
+            if directive.kind == "disable-next-line" and covers and directive.line + 1 == line:
                 return directive
-            if directive.line >= diagnostic.line:
+            if directive.line >= line:
                 continue
             if directive.kind == "disable" and covers:
                 active[id(directive)] = directive

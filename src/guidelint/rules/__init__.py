@@ -6,6 +6,7 @@ from . import (
     date_style,
     description_length,
     duplicate_question,
+    duplicate_term,
     empty_section,
     file_encoding,
     final_newline,
@@ -27,7 +28,7 @@ from . import (
     trailing_whitespace,
     unused_suppression,
 )
-from .base import Context, Rule
+from .base import Context, CorpusEntry, Rule
 
 _ALL: tuple[Rule, ...] = (
     file_encoding.RULE,
@@ -55,9 +56,10 @@ _ALL: tuple[Rule, ...] = (
     question_group.RULE,
     duplicate_question.RULE,
     label_style.RULE,
+    duplicate_term.RULE,
 )
 
 REGISTRY: dict[str, Rule] = {rule.code: rule for rule in _ALL}
 BY_SLUG: dict[str, Rule] = {rule.slug: rule for rule in _ALL}
 
-__all__ = ["BY_SLUG", "REGISTRY", "Context", "Rule"]
+__all__ = ["BY_SLUG", "REGISTRY", "Context", "CorpusEntry", "Rule"]

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import bisect
+import re
+import unicodedata
 from collections.abc import Iterator
 
 from ..model import Document
@@ -52,3 +54,9 @@ def line_extent(document: Document, offset: int) -> tuple[int, int]:
     if end > start and text[end - 1] == "\r":
         end -= 1
     return start, end
+
+
+def slugify(text: str) -> str:
+    """Lower-case ASCII words joined by dashes: what a term becomes as an id (the export's too)."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "guide"

@@ -23,6 +23,38 @@ Check = Callable[[Document, Context], Iterator[Finding]]
 
 
 @dataclass(frozen=True)
+class CorpusEntry:
+    """What one file contributes to a corpus rule: a small, JSON-able summary. Workers make these; the
+    runner compares them across all the files of a run (and keeps them in the result cache)."""
+
+    code: str
+    key: str  # entries with the same key are duplicates
+    shown: str  # the value as the message shows it
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    content: str  # the stripped text of its line, for the baseline fingerprint
+    suppressed: bool = False  # an inline suppression covers it: still counted, never reported
+
+    def to_row(self) -> list[object]:
+        return [self.code, self.key, self.shown, self.line, self.column, self.end_line, self.end_column,
+                self.content, self.suppressed]
+
+    @classmethod
+    def from_row(cls, row: list[object]) -> CorpusEntry:
+        code, key, shown, line, column, end_line, end_column, content, suppressed = row
+        if not all(isinstance(v, str) for v in (code, key, shown, content)) or \
+                not all(type(v) is int for v in (line, column, end_line, end_column)):
+            raise ValueError("malformed corpus entry")
+        return cls(code, key, shown, line, column, end_line, end_column, content, bool(suppressed))  # type: ignore[arg-type]
+
+
+CorpusKey = Callable[[Document, Context], "tuple[str, str, int, int] | None"]  # (key, shown, start, end)
+CorpusMessage = Callable[[CorpusEntry, str, CorpusEntry], str]  # (entry, first file's path, first entry)
+
+
+@dataclass(frozen=True)
 class Rule:
     code: str
     slug: str
@@ -36,6 +68,10 @@ class Rule:
     # What the fix may change in the Document model; the fixer's guard checks everything else survives.
     # Aspects: "meta:<key>", "numbers", "questions", "question-other", "headings", "sections", "after".
     changes: frozenset[str] = frozenset()
+    # Corpus rules (duplicates across files) set both: a per-file key, and the message for a file whose
+    # key an earlier file of the run already has. Their `check` yields nothing.
+    corpus_key: CorpusKey | None = None
+    corpus_message: CorpusMessage | None = None
 
     @property
     def summary(self) -> str:
