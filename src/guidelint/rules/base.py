@@ -22,10 +22,11 @@ class Context:
 Check = Callable[[Document, Context], Iterator[Finding]]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class CorpusEntry:
     """What one file contributes to a corpus rule: a small, JSON-able summary. Workers make these; the
-    runner compares them across all the files of a run (and keeps them in the result cache)."""
+    runner compares them across all the files of a run (and keeps them in the result cache). Not frozen:
+    a warm run decodes one per file from the cache."""
 
     code: str
     key: str  # entries with the same key are duplicates
@@ -44,10 +45,11 @@ class CorpusEntry:
     @classmethod
     def from_row(cls, row: list[object]) -> CorpusEntry:
         code, key, shown, line, column, end_line, end_column, content, suppressed = row
-        if not all(isinstance(v, str) for v in (code, key, shown, content)) or \
-                not all(type(v) is int for v in (line, column, end_line, end_column)):
+        if type(code) is not str or type(key) is not str or type(shown) is not str or type(content) is not str \
+                or type(line) is not int or type(column) is not int or type(end_line) is not int \
+                or type(end_column) is not int:
             raise ValueError("malformed corpus entry")
-        return cls(code, key, shown, line, column, end_line, end_column, content, bool(suppressed))  # type: ignore[arg-type]
+        return cls(code, key, shown, line, column, end_line, end_column, content, suppressed is True)
 
 
 CorpusKey = Callable[[Document, Context], "tuple[str, str, int, int] | None"]  # (key, shown, start, end)
