@@ -60,6 +60,13 @@ def test_warm_run_equals_cold_and_corrupt_cache_is_ignored(tmp_path, monkeypatch
         keys = [key for key in entries if key[:2] + ".json" == shard.name]
         shard.write_text(json.dumps({"version": "0.1.0", "entries": {key: [[1, 2, 3]] for key in keys}}))
     assert check("--cache-dir", str(cache_dir), str(folder)) == cold  # malformed rows: recomputed
+    row = [1, 1, "GL999", 1, 1, "nope", 3, "m", None, "f"]
+    corpus_row = ["GL002", "k", "k", 1, 1, 1, 1, "c", False]  # GL002 is no corpus rule
+    for foreign in ([[row], []], [[], [corpus_row]]):
+        for shard in shards:
+            keys = [key for key in entries if key[:2] + ".json" == shard.name]
+            shard.write_text(json.dumps({"version": "0.1.0", "entries": {key: foreign for key in keys}}))
+        assert check("--cache-dir", str(cache_dir), str(folder)) == cold  # well-formed but foreign: recomputed
 
 
 def test_cache_key_depends_on_content_and_settings() -> None:

@@ -297,6 +297,9 @@ class ResultCache:
                                   corpus=[CorpusEntry.from_row(row) for row in corpus])
         except (TypeError, ValueError, KeyError):
             return None
+        if any(d.code not in REGISTRY for d in outcome.diagnostics) or \
+                any(REGISTRY.get(e.code) is None or REGISTRY[e.code].corpus_message is None for e in outcome.corpus):
+            return None  # a rule this guidelint does not have: not our cache entry
         self._remember(path, key)
         return outcome
 
