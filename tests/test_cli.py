@@ -94,6 +94,37 @@ def test_config_file_unknown_key_is_an_error_with_line(tmp_path) -> None:
     assert "pyproject.toml:6: unknown key 'colour' in pyproject.toml" in result.output
 
 
+@pytest.mark.parametrize("prefix", ["", "tool.guidelint."])
+def test_config_errors_in_a_table_point_at_that_tables_line(tmp_path, prefix) -> None:
+    """The same key in two tables: the error names the line in the table where it is wrong."""
+    text = textwrap.dedent(f"""\
+        [{prefix}collections.drafts]
+        include = ["drafts/*"]
+        select = ["question-missing-part"]
+
+        [{prefix}collections.archive]
+        include = ["archive/*"]
+        select = ["no-such-rule"]
+
+        [{prefix}options.GL104]
+        style = "quoted"
+
+        [{prefix}options.GL302]
+        style = "x"
+        """)
+    name = "pyproject.toml" if prefix else "guidelint.toml"
+    head = "[project]\nname = 'x'\n\n" if prefix else ""
+    offset = head.count("\n")
+    (tmp_path / name).write_text(head + text)
+    result = run("check", ".", cwd=tmp_path)
+    assert result.exit_code == 2
+    assert f"{name}:{13 + offset}: unknown option 'style' for rule question-numbering" in result.output, result.output
+    (tmp_path / name).write_text(head + text.replace('style = "x"', ''))
+    result = run("check", ".", cwd=tmp_path)
+    assert result.exit_code == 2
+    assert f"{name}:{7 + offset}: " in result.output and "no-such-rule" in result.output, result.output
+
+
 def test_config_selects_severity_and_options(tmp_path) -> None:
     shutil.copy(DEFECTS, tmp_path / "guide.md")
     (tmp_path / "guidelint.toml").write_text(textwrap.dedent("""\

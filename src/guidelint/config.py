@@ -119,8 +119,20 @@ def find_config(start: Path) -> Path | None:
     return None
 
 
-def _line_of(text: str, key: str) -> int:
-    match = re.search(rf'(?m)^\s*"?{re.escape(key)}"?\s*=', text)
+def _line_of(text: str, key: str, section: tuple[str, ...] = ()) -> int:
+    """The line where `key` is set: inside the table `section` (say ("collections", "drafts"), written
+    [collections.drafts] or [tool.guidelint.collections.drafts]) when that table has a header, else the
+    first line that sets a key of that name."""
+    start, end = 0, len(text)
+    if section:
+        dotted = r"\s*\.\s*".join(rf'"?{re.escape(part)}"?' for part in section)
+        header = re.search(rf"(?m)^\s*\[\s*(?:tool\s*\.\s*guidelint\s*\.\s*)?{dotted}\s*\]\s*(?:#.*)?$", text)
+        if header:
+            start = header.end()
+            following = re.compile(r"(?m)^\s*\[").search(text, start)
+            end = following.start() if following else len(text)
+    pattern = re.compile(rf'(?m)^\s*"?{re.escape(key)}"?\s*=')
+    match = pattern.search(text, start, end) or (pattern.search(text) if section else None)
     return text[: match.start()].count("\n") + 1 if match else 1
 
 
@@ -146,12 +158,12 @@ def load(path: Path | None = None, *, start: Path | None = None) -> Config:
 
 
 def parse(table: Mapping[str, Any], path: Path, text: str = "", *, allowed: tuple[str, ...] = KEYS,
-          where: str | None = None) -> Config:
+          where: str | None = None, section: tuple[str, ...] = ()) -> Config:
     where = where or path.name
     origin = str(path)
 
-    def fail(key: str, message: str) -> ConfigError:
-        return ConfigError(f"{path}:{_line_of(text, key)}: {message}")
+    def fail(key: str, message: str, within: tuple[str, ...] = ()) -> ConfigError:
+        return ConfigError(f"{path}:{_line_of(text, key, section + within)}: {message}")
 
     for key in table:
         if key not in allowed:
@@ -197,7 +209,8 @@ def parse(table: Mapping[str, Any], path: Path, text: str = "", *, allowed: tupl
         for option in rule_options:
             if option not in rule.options:
                 known = ", ".join(rule.options) or "none"
-                raise fail(option, f"unknown option {option!r} for rule {rule.slug} (known: {known})")
+                raise fail(option, f"unknown option {option!r} for rule {rule.slug} (known: {known})",
+                           ("options", name))
         options[code] = dict(rule_options)
     values["options"] = options
     for key, attribute in (("schema", "schema"), ("rules-data", "rules_data")):
@@ -239,7 +252,8 @@ def parse(table: Mapping[str, Any], path: Path, text: str = "", *, allowed: tupl
             if not isinstance(include, list) or not include or not all(isinstance(p, str) for p in include):
                 raise fail(name, f"collection {name!r} needs 'include', a list of glob patterns")
             own = {key: value for key, value in sub_table.items() if key != "include"}
-            child = parse(own, path, text, allowed=COLLECTION_KEYS, where=f"collection {name!r}")
+            child = parse(own, path, text, allowed=COLLECTION_KEYS, where=f"collection {name!r}",
+                          section=section + ("collections", name))
             overrides = {_FIELD_OF_KEY[key]: getattr(child, _FIELD_OF_KEY[key]) for key in own}
             collections.append(Collection(name, tuple(include), replace(config, **overrides)))
         config = replace(config, collections=tuple(collections))
