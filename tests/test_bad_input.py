@@ -123,3 +123,48 @@ def test_yaml_alias_bomb_is_refused_before_expansion(linter) -> None:
     text = "---\nl0: &l0 [lol]\n" + levels + "---\n"
     result = linter.lint_text(text)  # 10**11 nodes if expanded: refused at the first alias instead
     assert [d.slug for d in result.diagnostics if d.severity.label == "error"][0] == "front-matter-syntax"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_fifo_named_like_a_guide_is_reported_not_waited_for(tmp_path) -> None:
+    """Opening a FIFO for reading blocks until a writer comes: guidelint opens without blocking."""
+    import subprocess
+    import sys
+
+    os.mkfifo(tmp_path / "pipe.md")
+    result = subprocess.run([sys.executable, "-m", "guidelint", "check", "--no-cache", str(tmp_path / "pipe.md")],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert "pipe.md:1:1: GL001 [file-encoding] is not a regular file (a pipe or a device?)" in result.stdout
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+@pytest.mark.parametrize("command", [["check", "--output-file"], ["export", "-o"]])
+def test_reports_to_a_pipe_are_written_into_it_not_renamed_over_it(tmp_path, command) -> None:
+    """-o /dev/null or a FIFO: a temporary file renamed over it would replace the device with a file."""
+    import stat
+    import threading
+
+    fifo = tmp_path / "out.fifo"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    guide = os.path.join(os.path.dirname(__file__), "..", "sample_guides", "variant-b-marketing-manager.md")
+    result = CliRunner().invoke(main, [*command, str(fifo), "--no-cache" if command[0] == "check" else "--jobs",
+                                       *([] if command[0] == "check" else ["1"]), guide], catch_exceptions=False)
+    reader.join(timeout=30)
+    assert result.exit_code == 0, result.output
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+    assert received and (b"All checks passed" in received[0] or b'"unit": "guide"' in received[0])
+    assert [p.name for p in tmp_path.iterdir()] == ["out.fifo"]  # no temporary file left behind
+
+
+def test_fixing_a_symlinked_guide_changes_its_target_and_keeps_the_link(tmp_path) -> None:
+    target = tmp_path / "real.md"
+    target.write_text("---\ntags: [a, a]\n---\n", encoding="utf-8")
+    link = tmp_path / "link.md"
+    link.symlink_to(target)
+    CliRunner().invoke(main, ["check", "--fix", "--no-cache", str(link)], catch_exceptions=False)
+    assert link.is_symlink() and os.readlink(link) == str(target)
+    assert target.read_text(encoding="utf-8") == "---\ntags: [a]\n---\n"

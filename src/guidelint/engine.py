@@ -80,14 +80,15 @@ class Linter:
         return digest.hexdigest()
 
     def read(self, path: str) -> Source:
+        from .fileio import NotAFile, TooLarge, read_limited
+
         try:
-            size = os.stat(path).st_size
-            if size > self.config.max_file_size:
-                return Source(path, "", problem=too_large(size, self.config.max_file_size))
-            with open(path, "rb") as handle:
-                data = handle.read(self.config.max_file_size + 1)
-        except IsADirectoryError:
-            return Source(path, "", problem=ReadProblem("is a directory, not a file", "unreadable"))
+            data = read_limited(path, self.config.max_file_size)
+        except TooLarge as error:
+            return Source(path, "", problem=too_large(error.size, self.config.max_file_size))
+        except (NotAFile, IsADirectoryError) as error:
+            what = "is a directory, not a file" if isinstance(error, IsADirectoryError) else str(error)
+            return Source(path, "", problem=ReadProblem(what, "unreadable"))
         except OSError as error:
             return Source(path, "", problem=ReadProblem(f"cannot read file: {error.strerror or error}", "unreadable"))
         return decode(data, path, max_bytes=self.config.max_file_size)

@@ -8,6 +8,8 @@ import sys
 import tempfile
 from typing import IO, Any
 
+from .fileio import replacement_target
+
 PARQUET_BATCH = 500
 
 
@@ -21,12 +23,17 @@ class ExportWriter:
         self.batch: list[dict[str, Any]] = []
         self.parquet_writer: Any = None
         self.handle: IO[str] | None = None
+        self.stream_to = output  # where the data is written: a temporary file, renamed at the end, or in place
         if output is not None:
-            folder = os.path.dirname(os.path.abspath(output))
-            descriptor, self.temporary = tempfile.mkstemp(prefix=".guidelint-", suffix=".tmp", dir=folder)
-            os.close(descriptor)
+            target = replacement_target(output)  # None: a device or a pipe (-o /dev/null), written in place
+            if target is not None:
+                self.output = target
+                folder = os.path.dirname(os.path.abspath(target))
+                descriptor, self.temporary = tempfile.mkstemp(prefix=".guidelint-", suffix=".tmp", dir=folder)
+                os.close(descriptor)
+                self.stream_to = self.temporary
         if output_format != "parquet":
-            self.handle = open(self.temporary, "w", encoding="utf-8", newline="\n") if self.temporary else sys.stdout
+            self.handle = open(self.stream_to, "w", encoding="utf-8", newline="\n") if self.stream_to else sys.stdout
             if output_format == "json":
                 self.handle.write("[")
 
@@ -53,7 +60,7 @@ class ExportWriter:
         from . import parquet
 
         if self.parquet_writer is None:
-            self.parquet_writer = parquet.writer(self.temporary, self.unit)
+            self.parquet_writer = parquet.writer(self.stream_to, self.unit)
         if self.batch:
             parquet.write_batch(self.parquet_writer, self.batch, self.unit)
             self.batch = []

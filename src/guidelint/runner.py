@@ -17,7 +17,7 @@ from . import __version__
 from .diagnostics import Diagnostic, Edit, Fix, Severity
 from .engine import Linter, fingerprint_of
 from .rules import REGISTRY, CorpusEntry
-from .fileio import replace_file
+from .fileio import TooLarge, read_limited, replace_file
 from .source import encode
 
 CACHE_FORMAT = 4
@@ -270,10 +270,9 @@ class ResultCache:
             if isinstance(entry, list) and len(entry) == 6 and entry[:4] == signature and entry[4] == settings:
                 self.pending[path] = (absolute, entry, entry[5])
                 return str(entry[5])
-            with open(path, "rb") as handle:
-                data = handle.read(linter.config.max_file_size + 1)
-                after = os.fstat(handle.fileno())
-        except OSError:
+            data = read_limited(path, linter.config.max_file_size)
+            after = os.stat(path)
+        except (OSError, TooLarge):
             return None
         key = linter.cache_key(data, path)
         stable = signature == [after.st_size, after.st_mtime_ns, after.st_ino, after.st_ctime_ns]
