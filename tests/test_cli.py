@@ -210,3 +210,8 @@ def test_unwritable_output_file_and_baseline_are_usage_errors(tmp_path) -> None:
         assert result.exit_code == 2
         assert result.stderr.startswith("guidelint: error: cannot write ")
         assert result.stderr.endswith("No such file or directory\n")
+    for fmt in ("jsonl", "parquet"):
+        result = run("export", "--format", fmt, "-o", str(missing / "out.data"), CLEAN)
+        assert result.exit_code == 2, result.output
+        assert result.stderr == f"guidelint: error: cannot write {missing / 'out.data'}: No such file or directory\n"
+    assert not missing.exists()

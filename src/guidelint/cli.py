@@ -244,7 +244,10 @@ def export(paths: tuple[str, ...], output: str | None, output_format: str, unit:
     unique = UniqueIds()
     left_out = 0
     progress = Progress(len(files))
-    writer = ExportWriter(output, output_format, unit)
+    try:
+        writer = ExportWriter(output, output_format, unit)
+    except OSError as error:
+        _fail(f"cannot write {output}: {error.strerror or error}")
     try:
         for outcome in parallel_map(export_one, linter, files, options, jobs=jobs or default_jobs()):
             progress.step()
@@ -265,11 +268,18 @@ def export(paths: tuple[str, ...], output: str | None, output_format: str, unit:
             record = unique(outcome.record)
             for item in (question_records(record) if unit == "question" else [record]):
                 writer.add(item)
+    except OSError as error:  # the output cannot take more (disk full, gone): nothing half-written stays
+        writer.abort()
+        _fail(f"cannot write {output or 'the output'}: {error.strerror or error}")
     except BaseException:
         writer.abort()
         raise
     progress.close()
-    writer.close()
+    try:
+        writer.close()
+    except OSError as error:
+        writer.abort()
+        _fail(f"cannot write {output or 'the output'}: {error.strerror or error}")
     if left_out:
         click.echo(f"{left_out} of {len(files)} file{'s' if len(files) != 1 else ''} left out.", err=True)
     sys.exit(ExitCode.FINDINGS if left_out else ExitCode.OK)

@@ -20,7 +20,7 @@ def read_limited(path: str, limit: int) -> bytes:
     """The bytes of the regular file `path`, at most `limit` of them. Raises TooLarge beyond the limit,
     NotAFile for anything but a regular file (opened without blocking: a FIFO named *.md must not hang
     the run), and OSError when it cannot be read. Reads what the file holds, not a `limit`-sized buffer
-    (BufferedReader.read(n) allocates n bytes first: 40 us a file with the 10 MB default)."""
+    (BufferedReader.read(n) allocates n bytes first: ~40 us a file with the 5 MB default)."""
     descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     try:
         status = os.fstat(descriptor)
