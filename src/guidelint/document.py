@@ -234,9 +234,11 @@ class _Builder:
             if rest_text:
                 rest = Entry(rest_text, self.text[nodes[0].start:nodes[-1].end].strip().lstrip(":").strip(),
                              nodes[0].start)
+        end = lead[-1].end if lead and lead[-1].end > start else start
+        if not blocks:  # a bullet with nothing nested
+            return _Labelled(label or None, rest, [], [], start, end)
         nested: list[Node] = []
         others: list[Node] = []
-        end = lead[-1].end if lead and lead[-1].end > start else start
         for block in blocks:
             tag = block.tag
             if tag == "List":
@@ -258,6 +260,10 @@ class _Builder:
 
     def _whole_entry(self, labelled: _Labelled, *, with_label: bool) -> Entry | None:
         """All of a labelled piece's text as one entry (its nested items folded in)."""
+        rest = labelled.rest
+        if not labelled.nested and not labelled.blocks and not (with_label and labelled.label):
+            # a plain bullet, the common case: its text is the entry (same text, same Markdown)
+            return None if rest is None else Entry(rest.text, rest.markdown, labelled.start)
         parts: list[str] = []
         if with_label and labelled.label:
             parts.append(f"{labelled.label}: {labelled.rest.text}" if labelled.rest else labelled.label)
