@@ -134,6 +134,17 @@ _WORKER: dict[str, Any] = {}
 def _init_worker(config: Any) -> None:
     if "linter" not in _WORKER:  # forked workers inherit the parent's linter
         _WORKER["linter"] = Linter(config)
+    tune_gc()
+
+
+def tune_gc() -> None:
+    """For a long run of per-file work: what exists now (the linter, the rules) is kept out of every
+    later collection, and collections run every 50,000 allocations instead of 700. The per-file objects
+    are acyclic and freed by reference counting; the collector was spending ~8% of a run looking at them."""
+    import gc
+
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 20)
 
 
 def _work(task: tuple[Callable[[Linter, str, Any], Any], str, Any]) -> Any:
@@ -176,6 +187,8 @@ def parallel_map(function: Callable[[Linter, str, Any], Any], linter: Linter, fi
     """function(linter, path, argument) for each file, in worker processes, results in input order.
     `function` must be a module-level function (it is sent to the workers by name)."""
     if jobs <= 1 or len(files) < 2 * jobs:
+        if len(files) > 100:
+            tune_gc()
         for path in files:
             yield function(linter, path, argument)
         return
