@@ -116,3 +116,23 @@ def test_a_baseline_keeps_a_known_duplicate_quiet(tmp_path) -> None:
     assert _gl401(check("--no-cache", "--baseline", str(baseline), str(folder))[1]) == []
     _guides(folder, {"c.md": "Same"})
     assert [name for name, *_ in _gl401(check("--no-cache", "--baseline", str(baseline), str(folder))[1])] == ["c.md"]
+
+
+@pytest.mark.parametrize("text", [
+    '---\nterm: "Same"\n---\n',
+    '\ufeff---\r\nauthor: x\r\nterm: >-\r\n  Folded\r\n  term\r\n---\r\n',
+    '---\nterm: "Caf\u00e9 \U0001F600 guide"\ncategory: x\n---\n# Body\n',
+])
+def test_corpus_entry_positions_agree_with_the_line_index(text) -> None:
+    from guidelint.config import Config
+    from guidelint.engine import Linter
+
+    result = Linter(Config(select=("duplicate-term",))).lint_text(text, "x.md")
+    (entry,) = result.corpus
+    located = result.document.front_matter.locate(("term",), key=False)
+    lines = result.document.lines
+    assert (entry.line, entry.column) == lines.position(located.start)
+    assert (entry.end_line, entry.end_column) == lines.position(located.end)
+    start = lines.line_start(entry.line)
+    end = result.document.text.find("\n", start)
+    assert entry.content == result.document.text[start:end].strip()

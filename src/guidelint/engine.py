@@ -144,9 +144,15 @@ class Linter:
 
     def _corpus_entry(self, document: Document, rule: Rule, key: str, shown: str, start: int,
                       end: int) -> CorpusEntry:
-        line, column = document.lines.position(start)
-        end_line, end_column = document.lines.position(end)
-        return CorpusEntry(rule.code, key, shown, line, column, end_line, end_column, line_content(document, line))
+        # Counted here rather than with document.lines: a clean file never needs its line index built.
+        text = document.text
+        line_start = text.rfind("\n", 0, start) + 1
+        line = text.count("\n", 0, start) + 1
+        end_line = line + text.count("\n", start, end)
+        line_end = text.find("\n", start)
+        content = text[line_start:line_end if line_end != -1 else len(text)].strip()
+        return CorpusEntry(rule.code, key, shown, line, start - line_start + 1, end_line,
+                           end - (text.rfind("\n", 0, end) + 1) + 1, content)
 
     def _diagnostic(self, document: Document, rule: Rule, severity, finding: Finding) -> Diagnostic:  # type: ignore[no-untyped-def]
         lines = document.lines

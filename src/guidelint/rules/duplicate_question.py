@@ -30,13 +30,12 @@ def normalize_question(text: str) -> str:
 
 def check(document: Document, context: Context) -> Iterator[Finding]:
     first: dict[str, int] = {}
-    lines = document.lines
     for question in document.questions:
         key = normalize_question(question.text)
         if not key:
             continue
-        if key in first:
-            yield Finding(f"duplicate of the question on line {lines.line_of(first[key])}", question.start)
+        if key in first:  # (the line index is built only when there is something to report)
+            yield Finding(f"duplicate of the question on line {document.lines.line_of(first[key])}", question.start)
         else:
             first[key] = question.start
 
