@@ -46,15 +46,15 @@ def test_every_corpus_rule_is_tested_here() -> None:
 
 
 def test_later_files_with_the_same_slug_are_reported_against_the_first(tmp_path) -> None:
-    folder = _guides(tmp_path / "g", {"a.md": "Sales Manager Interview Prep", "b.md": "Other Guide",
-                                      "c.md": "sales manager: interview prep", "d.md": "Sales  Manager Interview Prep"})
+    _guides(tmp_path / "g", {"a.md": "Sales Manager Interview Prep", "b.md": "Other Guide",
+                             "c.md": "sales manager: interview prep", "d.md": "Sales  Manager Interview Prep"})
     code, found = check("--no-cache", "g")
     first = "g/a.md:2"
     assert _gl401(found) == [
-        ("c.md", 2, 7, f"term 'sales manager: interview prep' duplicates the term of {first} "
-                       "(both are 'sales-manager-interview-prep')"),
-        ("d.md", 2, 7, f"term 'Sales Manager Interview Prep' duplicates the term of {first} "
-                       "(both are 'sales-manager-interview-prep')"),
+        ("c.md", 2, 7, (f"term 'sales manager: interview prep' duplicates the term of {first} "
+                        "(both are 'sales-manager-interview-prep')")),
+        ("d.md", 2, 7, (f"term 'Sales Manager Interview Prep' duplicates the term of {first} "
+                        "(both are 'sales-manager-interview-prep')")),
     ]
     assert code == 0  # a warning: fail-on is error by default
     assert check("--no-cache", "--fail-on", "warning", "g")[0] == 1

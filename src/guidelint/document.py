@@ -5,7 +5,6 @@ Everything here reads the neutral `markdown.Node` tree; only `markdown.py` knows
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from . import frontmatter, markdown
 from .markdown import Node
