@@ -37,6 +37,9 @@ def _check_refs(schema: Any, where: str) -> None:
             stack.extend(node)
 
 
+_NOT_BUILT = object()
+
+
 class Validator:
     """A Draft 2020-12 validator with format checks, built once per schema file.
 
@@ -60,8 +63,15 @@ class Validator:
                 location = "/".join(str(part) for part in error.absolute_path) or "(root)"
                 raise ConfigError(f"{where}: not a valid JSON Schema at {location}: {error.message}") from None
         # A user's schema gets the fast path only without regular expressions: Python's re and Rust's regex
-        # read some patterns differently ("[[:alpha:]]"), and the bundled schema's one is tested on both.
-        self._fast = _fast_validator(schema) if trusted or not _has_patterns(schema) else None
+        # read some patterns differently (white space in \s), and the bundled schema's one is tested on both.
+        self._fast_allowed = trusted or not _has_patterns(schema)
+        self._fast_built: Any = _NOT_BUILT  # built on first use: a run served from the cache never needs it
+
+    @property
+    def _fast(self) -> Any:
+        if self._fast_built is _NOT_BUILT:
+            self._fast_built = _fast_validator(self._schema) if self._fast_allowed else None
+        return self._fast_built
 
     def _explainer(self) -> Any:
         if self._python is None:
