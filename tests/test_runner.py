@@ -159,3 +159,13 @@ def test_index_entries_belong_to_their_settings(tmp_path, monkeypatch) -> None:
     narrow = check("--cache-dir", str(cache_dir), "--select", "GL301", str(folder))
     assert narrow == check("--no-cache", "--select", "GL301", str(folder))
     assert {d["code"] for d in json.loads(narrow[1])} == {"GL301"}
+
+
+def test_a_long_run_in_this_process_gives_the_garbage_collector_back(tmp_path) -> None:
+    import gc
+
+    folder = _corpus(tmp_path, copies=9)  # 117 files: more than the 100 that tune the collector
+    before = gc.get_threshold()
+    frozen = gc.get_freeze_count()
+    assert check("--jobs", "1", "--no-cache", str(folder))[0] == 1
+    assert gc.get_threshold() == before and gc.get_freeze_count() == frozen

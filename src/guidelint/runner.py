@@ -187,10 +187,19 @@ def parallel_map(function: Callable[[Linter, str, Any], Any], linter: Linter, fi
     """function(linter, path, argument) for each file, in worker processes, results in input order.
     `function` must be a module-level function (it is sent to the workers by name)."""
     if jobs <= 1 or len(files) < 2 * jobs:
+        import gc
+
+        threshold, frozen = gc.get_threshold(), gc.get_freeze_count()
         if len(files) > 100:
             tune_gc()
-        for path in files:
-            yield function(linter, path, argument)
+        try:
+            for path in files:
+                yield function(linter, path, argument)
+        finally:  # in this process: give the caller its collector back
+            if len(files) > 100:
+                if not frozen:  # (objects the caller froze itself stay frozen)
+                    gc.unfreeze()
+                gc.set_threshold(*threshold)
         return
     import multiprocessing
 
