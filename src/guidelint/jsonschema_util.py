@@ -23,18 +23,24 @@ def _refuse_remote(uri: str) -> Any:
     raise ConfigError(f"schema $ref {uri!r} is not a local reference; remote schemas are never fetched")
 
 
-def _check_refs(schema: Any, where: str) -> None:
+def _objects(schema: Any) -> Iterator[dict[str, Any]]:
+    """Every JSON object inside a schema, the schema itself included."""
     stack = [schema]
     while stack:
         node = stack.pop()
         if isinstance(node, dict):
-            ref = node.get("$ref")
-            if isinstance(ref, str) and not ref.startswith("#"):
-                raise ConfigError(f"{where}: $ref {ref!r} is not a local reference (#/...); "
-                                  "guidelint never fetches schemas")
+            yield node
             stack.extend(node.values())
         elif isinstance(node, list):
             stack.extend(node)
+
+
+def _check_refs(schema: Any, where: str) -> None:
+    for node in _objects(schema):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and not ref.startswith("#"):
+            raise ConfigError(f"{where}: $ref {ref!r} is not a local reference (#/...); "
+                              "guidelint never fetches schemas")
 
 
 _NOT_BUILT = object()
@@ -83,14 +89,18 @@ class Validator:
                                registry=Registry(retrieve=_refuse_remote))  # type: ignore[call-arg]
         return self._python
 
+    def _fast_says_valid(self, instance: Any) -> bool:
+        """True when jsonschema-rs accepts `instance`; False when it rejects it, cannot take it, or is
+        not in use (the Python validator then decides)."""
+        if self._fast is None:
+            return False
+        try:
+            return bool(self._fast.is_valid(instance))
+        except Exception:  # noqa: BLE001 - a value it cannot take
+            return False
+
     def is_valid(self, instance: Any) -> bool:
-        if self._fast is not None:
-            try:
-                if self._fast.is_valid(instance):
-                    return True
-            except Exception:  # noqa: BLE001 - a value it cannot take: the Python validator decides
-                pass
-        return bool(self._explainer().is_valid(instance))
+        return self._fast_says_valid(instance) or bool(self._explainer().is_valid(instance))
 
     @classmethod
     def from_file(cls, path: Path) -> Validator:
@@ -108,13 +118,9 @@ class Validator:
         return cls(schema, str(path), trusted=path.resolve().parent == data_dir("schemas").resolve())
 
     def errors(self, instance: Any) -> Iterator[SchemaError]:
-        if self._fast is not None:
-            try:
-                if self._fast.is_valid(instance):  # the common case
-                    return
-            except Exception:  # noqa: BLE001 - see is_valid
-                pass
-        elif self._explainer().is_valid(instance):
+        if self._fast_says_valid(instance):  # the common case
+            return
+        if self._fast is None and self._explainer().is_valid(instance):
             return
         from jsonschema.exceptions import best_match
 
@@ -156,30 +162,12 @@ _MIRRORED_FORMATS = {"date": _is_date}
 
 
 def _has_patterns(schema: Any) -> bool:
-    stack = [schema]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            if isinstance(node.get("pattern"), str) or isinstance(node.get("patternProperties"), dict):
-                return True
-            stack.extend(node.values())
-        elif isinstance(node, list):
-            stack.extend(node)
-    return False
+    return any(isinstance(node.get("pattern"), str) or isinstance(node.get("patternProperties"), dict)
+               for node in _objects(schema))
 
 
 def _formats_in(schema: Any) -> set[str]:
-    found: set[str] = set()
-    stack = [schema]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            if isinstance(node.get("format"), str):
-                found.add(node["format"])
-            stack.extend(node.values())
-        elif isinstance(node, list):
-            stack.extend(node)
-    return found
+    return {node["format"] for node in _objects(schema) if isinstance(node.get("format"), str)}
 
 
 def _fast_validator(schema: dict[str, Any]) -> Any:
