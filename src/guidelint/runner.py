@@ -60,6 +60,11 @@ def stat_signature(path: str) -> list[int] | None:
     return [st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns]
 
 
+def settled(signature: list[int], now_ns: int) -> bool:
+    """Whether a file's mtime and ctime are old enough to trust its stat for the index ("racily clean")."""
+    return now_ns - max(signature[1], signature[3]) >= RACY_NS
+
+
 def unified_diff(old: str, new: str, path: str) -> str:
     """A unified diff as `diff -u` writes it, with the marker after a line that has no newline."""
     import difflib
@@ -79,7 +84,7 @@ def process(linter: Linter, path: str, mode: Mode) -> FileOutcome:
         key = linter.cache_key(encode(source.text, bom=source.bom), path) if cacheable else None
         entry = None
         if key is not None and before is not None and before == stat_signature(path) \
-                and time.time_ns() - max(before[1], before[3]) >= RACY_NS:
+                and settled(before, time.time_ns()):
             entry = [*before, linter.settings_key(path), key]
         return FileOutcome(path, result.diagnostics, cache_key=key, index_entry=entry, corpus=result.corpus)
     from .fixer import WriteError, fix_source, write_atomic
@@ -284,21 +289,20 @@ class ResultCache:
         if self.index is None:
             self.index = self._read_json("index.json")
         settings = linter.settings_key(path)
+        signature = stat_signature(path)
+        if signature is None:
+            return None
+        absolute = self._absolute(path)
+        entry = self.index.get(absolute)
+        if isinstance(entry, list) and len(entry) == 6 and entry[:4] == signature and entry[4] == settings:
+            self.pending[path] = (absolute, entry, entry[5])
+            return str(entry[5])
         try:
-            before = os.stat(path)
-            signature = [before.st_size, before.st_mtime_ns, before.st_ino, before.st_ctime_ns]
-            absolute = self._absolute(path)
-            entry = self.index.get(absolute)
-            if isinstance(entry, list) and len(entry) == 6 and entry[:4] == signature and entry[4] == settings:
-                self.pending[path] = (absolute, entry, entry[5])
-                return str(entry[5])
             data = read_limited(path, linter.config.max_file_size)
-            after = os.stat(path)
         except (OSError, TooLarge):
             return None
         key = linter.cache_key(data, path)
-        stable = signature == [after.st_size, after.st_mtime_ns, after.st_ino, after.st_ctime_ns]
-        if stable and self.started_ns - max(before.st_mtime_ns, before.st_ctime_ns) >= RACY_NS:
+        if stat_signature(path) == signature and settled(signature, self.started_ns):
             self.pending[path] = (absolute, [*signature, settings, key], key)
         return key
 
