@@ -14,6 +14,7 @@ from .jsonschema_util import Validator
 from .model import Document
 from .resources import data_dir
 from .rules import Context, CorpusEntry, Rule
+from .rules._helpers import line_extent
 from .source import ReadProblem, Source, decode, too_large
 
 UNUSED_SUPPRESSION = "GL005"
@@ -145,13 +146,11 @@ class Linter:
                       end: int) -> CorpusEntry:
         # Counted here rather than with document.lines: a clean file never needs its line index built.
         text = document.text
-        line_start = text.rfind("\n", 0, start) + 1
+        line_start, line_end = line_extent(document, start)
         line = text.count("\n", 0, start) + 1
         end_line = line + text.count("\n", start, end)
-        line_end = text.find("\n", start)
-        content = text[line_start:line_end if line_end != -1 else len(text)].strip()
         return CorpusEntry(rule.code, key, shown, line, start - line_start + 1, end_line,
-                           end - (text.rfind("\n", 0, end) + 1) + 1, content)
+                           end - line_extent(document, end)[0] + 1, text[line_start:line_end].strip())
 
     def _diagnostic(self, document: Document, rule: Rule, severity, finding: Finding) -> Diagnostic:  # type: ignore[no-untyped-def]
         lines = document.lines

@@ -41,7 +41,7 @@ class Suppressions:
             return diagnostics
         kept = []
         for diagnostic in diagnostics:
-            directive = self._suppressing(diagnostic)
+            directive = self._covering(diagnostic.code, diagnostic.line)
             if directive is None:
                 kept.append(diagnostic)
             else:
@@ -59,9 +59,6 @@ class Suppressions:
                 entry = replace(entry, suppressed=True)
             marked.append(entry)
         return marked
-
-    def _suppressing(self, diagnostic: Diagnostic) -> Directive | None:
-        return self._covering(diagnostic.code, diagnostic.line)
 
     def _covering(self, code: str, line: int) -> Directive | None:
         active: dict[int, Directive] = {}  # open disable directives, by identity

@@ -4,24 +4,8 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
-from collections.abc import Iterator
 
 from ..model import Document
-
-
-def lines(document: Document, start: int = 0) -> Iterator[tuple[int, str]]:
-    """(offset, content without its line ending) for each line from `start`."""
-    text = document.text
-    length = len(text)
-    position = start
-    while position < length:
-        end = text.find("\n", position)
-        if end == -1:
-            yield position, text[position:]
-            return
-        content_end = end - 1 if end > position and text[end - 1] == "\r" else end
-        yield position, text[position:content_end]
-        position = end + 1
 
 
 def verbatim_span(document: Document, offset: int) -> tuple[int, int] | None:

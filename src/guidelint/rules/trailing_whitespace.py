@@ -18,7 +18,7 @@ from collections.abc import Iterator
 
 from ..diagnostics import Edit, Finding, Fix, Severity
 from ..model import Document
-from ._helpers import in_code
+from ._helpers import in_code, line_extent
 from .base import Context, Rule
 
 
@@ -30,7 +30,6 @@ def check(document: Document, context: Context) -> Iterator[Finding]:
     allow_breaks = context.options.get("allow-hard-breaks", True)
     body_start = document.body_start
     text = document.text
-    length = len(text)
     if not text.endswith((" ", "\t")) and not any(tail in text for tail in _TAILS):
         return  # substring tests run in C: most files stop here
     for match in _TRAILING.finditer(text):  # only lines that end in blanks are looked at
@@ -40,19 +39,20 @@ def check(document: Document, context: Context) -> Iterator[Finding]:
             continue
         stripped = text[offset:start]
         if allow_breaks and offset >= body_start and stripped.strip() and end - start == 2 \
-                and "\t" not in match.group() and _next_line_has_text(text, end, length):
+                and "\t" not in match.group() and _next_line_has_text(document, end):
             continue
         what = "whitespace-only line" if not stripped else "trailing whitespace"
         yield Finding(f"{what} ({end - start} character{'s' if end - start > 1 else ''})", start, end,
                       Fix("delete trailing whitespace", (Edit(start, end, ""),)))
 
 
-def _next_line_has_text(text: str, end: int, length: int) -> bool:
+def _next_line_has_text(document: Document, end: int) -> bool:
+    text = document.text
     newline = text.find("\n", end)
-    if newline == -1 or newline + 1 >= length:
+    if newline == -1 or newline + 1 >= len(text):
         return False
-    following = text.find("\n", newline + 1)
-    return bool(text[newline + 1:following if following != -1 else length].strip())
+    start, stop = line_extent(document, newline + 1)
+    return bool(text[start:stop].strip())
 
 
 RULE = Rule(code="GL002", slug="trailing-whitespace", severity=Severity.WARNING, check=check, doc=__doc__,
