@@ -249,12 +249,7 @@ class _Builder:
         return _Labelled(label or None, rest, nested, others, start, end)
 
     def _item(self, item: Node) -> _Labelled:
-        children = item.children
-        first = children[0] if children else None
-        if first is not None and first.tag == "Paragraph":  # a loose item
-            lead, rest = first.children, children[1:]
-        else:
-            lead, rest = _item_parts(item)
+        lead, rest = _item_parts(item)
         return self._labelled(lead, rest, lead[0].start if lead else item.start)
 
     def _whole_entry(self, labelled: _Labelled, *, with_label: bool) -> Entry | None:

@@ -63,11 +63,7 @@ class _DetailNode(Node):
     __slots__ = ("level", "ordered", "number")
 
     def __init__(self, tag: str, start: int, end: int) -> None:
-        self.tag = tag
-        self.start = start
-        self.end = end
-        self.children = []
-        self.text = ""
+        Node.__init__(self, tag, start, end, [])
         self.level = 0
         self.ordered = False
         self.number = None
