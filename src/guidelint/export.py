@@ -6,7 +6,6 @@ export of a guide equals the export of the same guide after `guidelint check --f
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -14,6 +13,7 @@ from typing import Any
 from . import __version__
 from .diagnostics import Diagnostic, Severity
 from .engine import Linter
+from .export_writer import JSON_LINE
 from .fixer import fix_source
 from .model import Document, Entry, Example
 from .rules._helpers import slugify
@@ -157,9 +157,6 @@ class ExportOptions:
     keep_markdown: bool = False
     include_invalid: bool = False
     encode: bool = False  # return the record as a JSON line (JSONL of guides: the worker does the encoding)
-
-
-JSON_LINE = json.JSONEncoder(ensure_ascii=False).encode  # what ExportWriter writes for JSONL
 
 
 def export_one(linter: Linter, path: str, options: ExportOptions) -> Outcome:

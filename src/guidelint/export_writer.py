@@ -11,6 +11,7 @@ from typing import IO, Any
 from .fileio import replacement_target
 
 PARQUET_BATCH = 500
+JSON_LINE = json.JSONEncoder(ensure_ascii=False).encode  # one JSONL record; workers use it too
 
 
 class ExportWriter:
@@ -46,7 +47,7 @@ class ExportWriter:
             assert self.handle is not None
             self.handle.write(("\n" if self.count == 0 else ",\n") + _indent(json.dumps(record, ensure_ascii=False, indent=2)))
         else:
-            self.add_line(json.dumps(record, ensure_ascii=False))
+            self.add_line(JSON_LINE(record))
             return
         self.count += 1
 
