@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from . import frontmatter, markdown
-from .markdown import Node
+from .markdown import Inline, Node
 from .model import Answer, Document, Entry, Example, Group, Heading, Part, Question, Section
 from .policy import PART_KINDS, Policy, normalize_label
 from .source import Source
@@ -38,25 +38,30 @@ def build(source: Source, policy: Policy) -> Document:
 
 # --- inline helpers -------------------------------------------------------------------------------------
 
-_plain = markdown.plain_of
+def _plain(run: Inline | None) -> str:
+    return " ".join(run.text.split()) if run is not None else ""
 
 
-def _item_parts(item: Node) -> tuple[list[Node], list[Node]]:
-    """An item's leading inline content (tight or loose) and the blocks after it. Read-only lists."""
+def _run_of(block: Node) -> Inline | None:
+    """A paragraph's (or heading's) inline run; None when it has none."""
+    children = block.children
+    return children[0] if children and children[0].tag == "Inline" else None  # type: ignore[return-value]
+
+
+def _item_parts(item: Node) -> tuple[Inline | None, list[Node]]:
+    """An item's leading inline content (tight or loose) and the blocks after it (a read-only list)."""
     children = item.children
-    count = len(children)
-    index = 0
-    while index < count and children[index].tag not in _BLOCK_TAGS:
-        index += 1
-    if index:
-        return children[:index], children[index:]
-    if count and children[0].tag == "Paragraph":
-        return children[0].children, children[1:]
-    return [], children
+    if children:
+        first = children[0]
+        if first.tag == "Inline":
+            return first, children[1:]  # type: ignore[return-value]
+        if first.tag == "Paragraph":
+            return _run_of(first), children[1:]
+    return None, children
 
 
-_BLOCK_TAGS = markdown.BLOCK_TAGS
 _LABEL_TAGS = frozenset({"Strong", "Emphasis"})
+_BREAKS = frozenset({"SoftBreak", "HardBreak"})
 
 
 class _Labelled:
@@ -170,9 +175,11 @@ class _Builder:
 
     def _is_list_question(self, item: Node) -> bool:
         lead, rest = _item_parts(item)
-        visible = [node for node in lead if not (node.tag == "Text" and not node.text.strip())
-                   and node.tag not in ("SoftBreak", "HardBreak")]
-        if len(visible) == 1 and visible[0].tag in ("Strong", "Emphasis"):
+        if lead is None:
+            return False
+        visible = [tag for tag, _, _, text in lead.items if not (tag == "Text" and not text.strip())
+                   and tag not in _BREAKS]
+        if len(visible) == 1 and visible[0] in _LABEL_TAGS:
             return True
         return bool(rest) and _plain(lead).endswith("?")
 
@@ -181,7 +188,7 @@ class _Builder:
         number_span = self._number_span(_LIST_NUMBER, item.start)
         number = int(self.text[number_span[0]:number_span[1]]) if number_span else None
         answer, trailing = self.answer(rest)
-        markdown = self._raw(lead[0].start, lead[-1].end) if lead else ""
+        markdown = self._raw(lead.start, lead.end) if lead is not None else ""
         question = Question(number=number, number_span=number_span, text=_plain(lead), start=item.start,
                             end=item.end, style="list", group=group, answer=answer, markdown=markdown)
         self._attach(question, trailing)
@@ -205,35 +212,41 @@ class _Builder:
                     nested = self._blocks_text(rest)
                     lines.append(f"{line}\n{nested}" if nested and line else line or nested)
             elif block.tag not in ("HtmlBlock", "Rule"):
-                lines.append(block.plain() if block.tag != "CodeBlock" else _plain(block.children))
+                lines.append(block.plain())
         return "\n".join(line for line in lines if line)
 
     # --- answers ----------------------------------------------------------------------------------------
 
-    def _labelled(self, lead: list[Node], blocks: list[Node], start: int) -> _Labelled:
+    def _labelled(self, lead: Inline | None, blocks: list[Node], start: int) -> _Labelled:
         """Split '**Label:** rest' (or '**Label**: rest', '*Label:* rest') from its text."""
-        skip = 0
-        count = len(lead)
-        while skip < count and lead[skip].tag == "Text" and not lead[skip].text.strip():
-            skip += 1
-        nodes = lead[skip:] if skip else lead
         label: str | None = None
-        if nodes and nodes[0].tag in _LABEL_TAGS:
-            inner = _plain(nodes[0].children)
-            if inner.endswith(":"):
-                label, nodes = inner[:-1].strip(), nodes[1:]
-            elif len(nodes) > 1 and nodes[1].tag == "Text" and nodes[1].text.lstrip().startswith(":"):
-                label = inner.strip()
-                after = nodes[1]
-                colon = after.text.index(":")
-                nodes = [Node("Text", after.start + colon + 1, after.end, text=after.text[colon + 1:]), *nodes[2:]]
         rest = None
-        if nodes:
-            rest_text = _plain(nodes).lstrip(": ").strip()
-            if rest_text:
-                rest = Entry(rest_text, self.text[nodes[0].start:nodes[-1].end].strip().lstrip(":").strip(),
-                             nodes[0].start)
-        end = lead[-1].end if lead and lead[-1].end > start else start
+        end = start
+        if lead is not None:
+            items = lead.items
+            skip = 0
+            count = len(items)
+            while skip < count and items[skip][0] == "Text" and not items[skip][3].strip():
+                skip += 1
+            if skip:
+                items = items[skip:]
+            if items and items[0][0] in _LABEL_TAGS:
+                inner = " ".join(items[0][3].split())
+                if inner.endswith(":"):
+                    label, items = inner[:-1].strip(), items[1:]
+                elif len(items) > 1 and items[1][0] == "Text" and items[1][3].lstrip().startswith(":"):
+                    label = inner.strip()
+                    _, after_start, after_end, after_text = items[1]
+                    colon = after_text.index(":")
+                    items = [("Text", after_start + colon + 1, after_end, after_text[colon + 1:]), *items[2:]]
+            if items:
+                joined = items[0][3] if len(items) == 1 else "".join([item[3] for item in items])
+                rest_text = " ".join(joined.split()).lstrip(": ").strip()
+                if rest_text:
+                    rest = Entry(rest_text, self.text[items[0][1]:items[-1][2]].strip().lstrip(":").strip(),
+                                 items[0][1])
+            if lead.end > start:
+                end = lead.end
         if not blocks:  # a bullet with nothing nested
             return _Labelled(label or None, rest, [], [], start, end)
         nested: list[Node] = []
@@ -250,7 +263,7 @@ class _Builder:
 
     def _item(self, item: Node) -> _Labelled:
         lead, rest = _item_parts(item)
-        return self._labelled(lead, rest, lead[0].start if lead else item.start)
+        return self._labelled(lead, rest, lead.start if lead is not None else item.start)
 
     def _whole_entry(self, labelled: _Labelled, *, with_label: bool) -> Entry | None:
         """All of a labelled piece's text as one entry (its nested items folded in)."""
@@ -297,7 +310,7 @@ class _Builder:
                 for item in block.children:
                     self._part(answer, self._item(item))
             elif block.tag == "Paragraph":
-                labelled = self._labelled(block.children, [], block.start)
+                labelled = self._labelled(_run_of(block), [], block.start)
                 if labelled.label and normalize_label(labelled.label)[0] in self.policy.answer_labels:
                     if labelled.rest:
                         answer.other.append(Part("other", None, labelled.rest.start, [labelled.rest]))
