@@ -31,6 +31,10 @@ NASTY = {
     "bomb.md": (("---\na: &a [x,x,x,x,x,x,x,x,x]\n" + "".join(
         f"{chr(98 + i)}: &{chr(98 + i)} [{','.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(8)) + "---\n").encode(),
         [(2, "front-matter-syntax", "invalid YAML: anchors and aliases are not allowed here")]),
+    "deep.md": (("---\nterm: x\nsteps: " + "[" * 3000 + "]" * 3000 + "\n---\n").encode(),
+                [(3, "front-matter-syntax", "invalid YAML: YAML is nested more than 64 levels deep")]),
+    "deeper.md": (("---\nterm: x\nsteps: " + "{a: " * 100_000 + "}" * 100_000 + "\n---\n").encode(),
+                  [(3, "front-matter-syntax", "invalid YAML: YAML is nested more than 64 levels deep")]),
     "bad-date.md": (b"---\npubDate: 2025-02-30\n---\n", [(2, "front-matter-syntax", "invalid YAML: cannot read value: day is out of range for month")]),
     "bom-crlf.md": (b"\xef\xbb\xbf---\r\nterm: x\r\n---\r\n", []),
 }

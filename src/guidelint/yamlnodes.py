@@ -16,6 +16,7 @@ except ImportError:  # pragma: no cover
     from yaml import SafeLoader  # type: ignore[assignment]
 
 MAX_NODES = 20_000
+MAX_DEPTH = 64  # collections inside collections; every reader of the data may recurse this deep
 
 
 class YamlProblem(Exception):
@@ -99,13 +100,16 @@ def _describe(error: yaml.YAMLError) -> str:
 
 
 def _check_tree(root: Any) -> list[tuple[str, int]]:
-    """Refuse aliases (alias bombs) and oversized trees; collect duplicate keys. Iterative, no recursion."""
+    """Refuse aliases (alias bombs), oversized and too deeply nested trees; collect duplicate keys.
+    Iterative, no recursion."""
     seen: set[int] = set()
     duplicates: list[tuple[str, int]] = []
-    stack = [root]
+    stack = [(root, 1)]  # with the depth of the collection a node is or would be
     count = 0
     while stack:
-        node = stack.pop()
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH and not isinstance(node, yaml.ScalarNode):
+            raise YamlProblem(f"YAML is nested more than {MAX_DEPTH} levels deep", node.start_mark.index)
         if id(node) in seen:
             raise YamlProblem("anchors and aliases are not allowed here", node.start_mark.index)
         seen.add(id(node))
@@ -121,15 +125,43 @@ def _check_tree(root: Any) -> list[tuple[str, int]]:
                     if key_node.value in keys:
                         duplicates.append((key_node.value, key_node.start_mark.index))
                     keys.add(key_node.value)
-                stack.append(key_node)
-                stack.append(value_node)
+                stack.append((key_node, depth + 1))
+                stack.append((value_node, depth + 1))
         elif isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)
+            stack.extend((item, depth + 1) for item in node.value)
     return duplicates
+
+
+_SHALLOW = 4096  # a text this short cannot nest deep enough to hurt the composer
+
+
+def _refuse_deep_nesting(text: str) -> None:
+    """PyYAML's C composer recurses once per nesting level, and ~30,000 levels ("[[[[...") overflow the
+    C stack: a crash, not an exception. Its event parser does not recurse, so a long text is measured
+    with events first. Syntax errors are left for the composer to report."""
+    parser = SafeLoader(text)
+    depth = 0
+    try:
+        while True:
+            event = parser.get_event()
+            if event is None or isinstance(event, yaml.StreamEndEvent):
+                return
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise YamlProblem(f"YAML is nested more than {MAX_DEPTH} levels deep", event.start_mark.index)
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return
+    finally:
+        parser.dispose()
 
 
 def load(text: str) -> YamlDoc:
     """Compose and construct one YAML document safely; raises YamlProblem with an offset."""
+    if len(text) > _SHALLOW:
+        _refuse_deep_nesting(text)
     loader = SafeLoader(text)
     try:
         try:
