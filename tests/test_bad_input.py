@@ -99,6 +99,15 @@ def test_unreadable_file(tmp_path) -> None:
     assert json.loads(result.output)[0]["message"] == "cannot read file: Permission denied"
 
 
+def test_config_nested_too_deeply_is_a_config_error(tmp_path, monkeypatch) -> None:
+    (tmp_path / "guidelint.toml").write_text("x = " + "[" * 100_000 + "]" * 100_000 + "\n")
+    (tmp_path / "g.md").write_text("x\n")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["check", "g.md"], catch_exceptions=False)
+    assert result.exit_code == 2
+    assert result.stderr == f"guidelint: error: {tmp_path / 'guidelint.toml'}: invalid TOML: nested too deeply\n"
+
+
 def test_schema_ref_to_a_url_is_refused_without_fetching(tmp_path, monkeypatch) -> None:
     schema = {"$schema": "https://json-schema.org/draft/2020-12/schema",
               "$ref": "https://schemas.example.invalid/guide.json"}
