@@ -108,6 +108,21 @@ def test_config_nested_too_deeply_is_a_config_error(tmp_path, monkeypatch) -> No
     assert result.stderr == f"guidelint: error: {tmp_path / 'guidelint.toml'}: invalid TOML: nested too deeply\n"
 
 
+@pytest.mark.parametrize("kind", ["schema", "baseline"])
+def test_json_nested_too_deeply_is_a_config_error(tmp_path, monkeypatch, kind) -> None:
+    (tmp_path / "deep.json").write_text("[" * 100_000 + "]" * 100_000)
+    (tmp_path / "g.md").write_text("x\n")
+    monkeypatch.chdir(tmp_path)
+    if kind == "schema":
+        (tmp_path / "guidelint.toml").write_text('schema = "deep.json"\n')
+        args, message = ["check", "g.md"], f"{tmp_path / 'deep.json'}: schema is nested too deeply"
+    else:
+        args, message = ["check", "--baseline", "deep.json", "g.md"], "deep.json: baseline is not valid JSON: nested too deeply"
+    result = CliRunner().invoke(main, args, catch_exceptions=False)
+    assert result.exit_code == 2
+    assert result.stderr == f"guidelint: error: {message}\n"
+
+
 def test_schema_ref_to_a_url_is_refused_without_fetching(tmp_path, monkeypatch) -> None:
     schema = {"$schema": "https://json-schema.org/draft/2020-12/schema",
               "$ref": "https://schemas.example.invalid/guide.json"}

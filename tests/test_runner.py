@@ -57,6 +57,9 @@ def test_warm_run_equals_cold_and_corrupt_cache_is_ignored(tmp_path, monkeypatch
         shard.write_text("{not json")
     assert check("--cache-dir", str(cache_dir), str(folder)) == cold
     for shard in shards:
+        shard.write_text("[" * 100_000 + "]" * 100_000)  # too deep for the JSON decoder
+    assert check("--cache-dir", str(cache_dir), str(folder)) == cold
+    for shard in shards:
         keys = [key for key in entries if key[:2] + ".json" == shard.name]
         shard.write_text(json.dumps({"version": "0.1.0", "entries": {key: [[1, 2, 3]] for key in keys}}))
     assert check("--cache-dir", str(cache_dir), str(folder)) == cold  # malformed rows: recomputed

@@ -34,6 +34,8 @@ def load(path: str) -> dict[str, Counter[str]]:
         raise ConfigError(f"cannot read baseline {path}: {error.strerror or error}") from None
     except ValueError as error:
         raise ConfigError(f"{path}: baseline is not valid JSON: {error}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: baseline is not valid JSON: nested too deeply") from None
     if not isinstance(data, dict) or data.get("guidelint_baseline") != FORMAT or not isinstance(data.get("findings"), dict):
         raise ConfigError(f"{path}: not a guidelint baseline (format {FORMAT})")
     known: dict[str, Counter[str]] = {}

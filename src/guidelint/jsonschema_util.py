@@ -111,6 +111,8 @@ class Validator:
         except (UnicodeDecodeError, json.JSONDecodeError) as error:
             line = getattr(error, "lineno", 1)
             raise ConfigError(f"{path}:{line}: schema is not valid JSON: {error}") from None
+        except RecursionError:
+            raise ConfigError(f"{path}: schema is nested too deeply") from None
         if not isinstance(schema, dict):
             raise ConfigError(f"{path}: schema must be a JSON object")
         from .resources import data_dir

@@ -270,7 +270,7 @@ class ResultCache:
                 data = json.load(handle)
             if isinstance(data, dict) and data.get("version") == __version__ and isinstance(data.get("entries"), dict):
                 return data["entries"]
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):
             pass
         return {}
 
