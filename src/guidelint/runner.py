@@ -229,8 +229,10 @@ _SEVERITY = {int(severity): severity for severity in Severity}
 
 
 def _decode_diagnostic(path: str, row: list[Any]) -> Diagnostic:
+    """A cached finding; KeyError for a rule this guidelint does not have (not our cache entry)."""
     line, column, code, end_line, end_column, slug, severity, message, fix, print_ = row
-    decoded_fix = None if fix is None else Fix(fix[0], tuple(Edit(*edit) for edit in fix[2]), bool(fix[1]))
+    REGISTRY[code]  # noqa: B018 - the lookup is the check
+    decoded_fix = None if fix is None else Fix(fix[0], tuple([Edit(*edit) for edit in fix[2]]), bool(fix[1]))
     # positional, in field order: a warm run makes one per cached finding
     return Diagnostic(path, line, column, code, end_line, end_column, slug, _SEVERITY[severity], message,
                       decoded_fix, print_)
@@ -314,19 +316,18 @@ class ResultCache:
         if key is None:
             return None
         cached = self._shard(key).get(key)
-        if not isinstance(cached, list) or len(cached) != 2:
+        if type(cached) is not list or len(cached) != 2:
             return None
         try:
             rows, corpus = cached
-            outcome = FileOutcome(path, [_decode_diagnostic(path, row) for row in rows],
-                                  corpus=[CorpusEntry.from_row(row) for row in corpus])
+            diagnostics = [_decode_diagnostic(path, row) for row in rows]
+            entries = [CorpusEntry.from_row(row) for row in corpus] if corpus else []
+            if any(REGISTRY[entry.code].corpus_message is None for entry in entries):
+                return None  # not a corpus rule here: not our cache entry
         except (TypeError, ValueError, KeyError):
-            return None
-        if any(d.code not in REGISTRY for d in outcome.diagnostics) or \
-                any(REGISTRY.get(e.code) is None or REGISTRY[e.code].corpus_message is None for e in outcome.corpus):
-            return None  # a rule this guidelint does not have: not our cache entry
+            return None  # malformed, or a rule this guidelint does not have
         self._remember(path, key)
-        return outcome
+        return FileOutcome(path, diagnostics, corpus=entries)
 
     def _remember(self, path: str, key: str) -> None:
         pending = self.pending.pop(path, None)
