@@ -39,6 +39,24 @@ def test_format_matches_golden(fmt, name) -> None:
     assert result.stdout == (GOLDEN / name).read_text(encoding="utf-8")
 
 
+def test_json_report_is_json_dumps_of_each_finding() -> None:
+    from guidelint.diagnostics import Diagnostic, Edit, Fix, Severity
+    from guidelint.reporters import RunSummary, json_report
+
+    tricky = 'quote " backslash \\ tab \t newline \n nul-ish \x01 caf\u00e9 \u2028 \U0001f600'
+    diagnostics = [
+        Diagnostic(path=f"dir/{tricky}.md", line=3, column=4, code="GL203", end_line=5, end_column=6,
+                   slug="generation-artifact", severity=Severity.ERROR, message=tricky,
+                   fix=Fix(f"delete {tricky}", (Edit(0, 1, ""),), safe=False)),
+        Diagnostic(path="b.md", line=1, column=1, code="GL301", end_line=1, end_column=1,
+                   slug="question-missing-part", severity=Severity.INFO, message="no fix"),
+    ]
+    expected = "[\n" + ",\n".join(json.dumps(d.to_dict(), ensure_ascii=False) for d in diagnostics) + "\n]\n"
+    assert json_report(RunSummary(files=2, diagnostics=diagnostics)) == expected
+    assert json.loads(expected)[0]["message"] == tricky
+    assert json_report(RunSummary(files=1, diagnostics=[])) == "[]\n"
+
+
 def test_github_escapes_newlines_and_separators() -> None:
     from guidelint.diagnostics import Diagnostic, Severity
     from guidelint.reporters import RunSummary, github
