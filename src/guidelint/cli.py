@@ -120,7 +120,7 @@ def _run(paths: tuple[str, ...], select: tuple[str, ...], extend_select: tuple[s
          write_baseline: str | None, fix: bool = False) -> int:
     from .discover import discover
     from .reporters import REPORTERS, RunSummary
-    from .runner import Mode, Progress, ResultCache, default_jobs, reduce_corpus, run
+    from .runner import Mode, Progress, ResultCache, default_jobs, reduce_corpus, run, tune_gc
 
     try:
         linter = _build_linter(config_path, select=select, extend_select=extend_select, ignore=ignore,
@@ -135,6 +135,7 @@ def _run(paths: tuple[str, ...], select: tuple[str, ...], extend_select: tuple[s
         _fail(str(error))
     mode = Mode(fix=fix or fix_only, diff=diff, unsafe=unsafe_fixes)
     cache = None if no_cache or mode.fixing else ResultCache(cache_dir)
+    tune_gc()  # this process is one batch: it keeps what it makes (findings) until it prints them
     progress = Progress(len(files))
     diagnostics = []
     corpus: list[tuple[str, list[Any]]] = []  # (path, its corpus rule entries), in run order

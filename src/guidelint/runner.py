@@ -145,7 +145,8 @@ def _init_worker(config: Any) -> None:
 def tune_gc() -> None:
     """For a long run of per-file work: what exists now (the linter, the rules) is kept out of every
     later collection, and collections run every 50,000 allocations instead of 700. The per-file objects
-    are acyclic and freed by reference counting; the collector was spending ~8% of a run looking at them."""
+    are acyclic and freed by reference counting; the collector was spending ~8% of a run looking at them,
+    and ~13% of a warm run's cache lookups, whose findings all stay alive until the report."""
     import gc
 
     gc.freeze()
