@@ -81,14 +81,23 @@ def _check_options(function: Any) -> Any:
 @click.option("--fix", is_flag=True, help="Apply safe fixes (atomically), then report what remains.")
 def check(**kwargs: Any) -> None:
     """Lint guides: files and folders (*.md, *.markdown) [default: .]."""
-    sys.exit(_run(**kwargs))
+    sys.exit(_run_batch(**kwargs))
 
 
 @main.command(epilog=EXIT_HELP)
 @_check_options
 def fix(**kwargs: Any) -> None:
     """Fix guides in place: the same as `check --fix`."""
-    sys.exit(_run(fix=True, **kwargs))
+    sys.exit(_run_batch(fix=True, **kwargs))
+
+
+def _run_batch(**kwargs: Any) -> int:
+    """`_run` with the collector tuned: a run keeps what it makes (its findings) until it prints them.
+    The caller's collector settings come back afterwards (tests run the CLI in their own process)."""
+    from .runner import gc_tuned
+
+    with gc_tuned():
+        return _run(**kwargs)
 
 
 def _build_linter(config_path: str | None, **cli: Any) -> Any:
@@ -120,7 +129,7 @@ def _run(paths: tuple[str, ...], select: tuple[str, ...], extend_select: tuple[s
          write_baseline: str | None, fix: bool = False) -> int:
     from .discover import discover
     from .reporters import REPORTERS, RunSummary
-    from .runner import Mode, Progress, ResultCache, default_jobs, reduce_corpus, run, tune_gc
+    from .runner import Mode, Progress, ResultCache, default_jobs, reduce_corpus, run
 
     try:
         linter = _build_linter(config_path, select=select, extend_select=extend_select, ignore=ignore,
@@ -135,7 +144,6 @@ def _run(paths: tuple[str, ...], select: tuple[str, ...], extend_select: tuple[s
         _fail(str(error))
     mode = Mode(fix=fix or fix_only, diff=diff, unsafe=unsafe_fixes)
     cache = None if no_cache or mode.fixing else ResultCache(cache_dir)
-    tune_gc()  # this process is one batch: it keeps what it makes (findings) until it prints them
     progress = Progress(len(files))
     diagnostics = []
     corpus: list[tuple[str, list[Any]]] = []  # (path, its corpus rule entries), in run order

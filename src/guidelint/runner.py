@@ -5,6 +5,7 @@ come back in input order whatever the number of jobs, so output never depends on
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -142,6 +143,22 @@ def _init_worker(config: Any) -> None:
     tune_gc()
 
 
+@contextlib.contextmanager
+def gc_tuned() -> Iterator[None]:
+    """`tune_gc` for the duration of a block, then the caller's collector as it was (objects the caller
+    froze itself stay frozen)."""
+    import gc
+
+    threshold, frozen = gc.get_threshold(), gc.get_freeze_count()
+    tune_gc()
+    try:
+        yield
+    finally:
+        if not frozen:
+            gc.unfreeze()
+        gc.set_threshold(*threshold)
+
+
 def tune_gc() -> None:
     """For a long run of per-file work: what exists now (the linter, the rules) is kept out of every
     later collection, and collections run every 50,000 allocations instead of 700. The per-file objects
@@ -193,19 +210,9 @@ def parallel_map(function: Callable[[Linter, str, Any], Any], linter: Linter, fi
     """function(linter, path, argument) for each file, in worker processes, results in input order.
     `function` must be a module-level function (it is sent to the workers by name)."""
     if jobs <= 1 or len(files) < 2 * jobs:
-        import gc
-
-        threshold, frozen = gc.get_threshold(), gc.get_freeze_count()
-        if len(files) > 100:
-            tune_gc()
-        try:
+        with gc_tuned() if len(files) > 100 else contextlib.nullcontext():
             for path in files:
                 yield function(linter, path, argument)
-        finally:  # in this process: give the caller its collector back
-            if len(files) > 100:
-                if not frozen:  # (objects the caller froze itself stay frozen)
-                    gc.unfreeze()
-                gc.set_threshold(*threshold)
         return
     import multiprocessing
 
