@@ -1,0 +1,57 @@
+"""The front matter loader builds the same data as PyYAML's safe constructor, which it short-cuts."""
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from guidelint import frontmatter, yamlnodes
+
+from conftest import SAMPLES
+
+TRICKY = [
+    "a: 1\nb: 2.5\nc: true\nd: null\ne: 2025-01-02\nf: 2025-01-02 10:00:00\ng: '1'\nh: [1, 'x', ~]\n",
+    "a: |\n  block\n  text\nb: >\n  folded\n  text\n",
+    "a: .inf\nb: -.nan\nc: 0x1F\nd: 0o17\ne: 1_000\n",
+    "1: a\n2: b\n",  # keys that are not strings
+    "a: {1: x, y: 2}\n",
+    "=: x\n",  # the 'value' key tag
+    "a: !!binary aGVsbG8=\nb: !!set {x, y}\nc: !!omap [x: 1]\nd: !!pairs [b: 1]\n",
+    "a: !!str 12\nb: !!int '12'\nc: !!null ''\nd: [!!float 1]\ne: !!map {b: c}\nf: !!seq [b]\n",
+    "a: !!timestamp 2001-12-14t21:59:43.10-05:00\n",
+    "'a': \"b\"\nc: 'it''s'\n",
+    "avatar:\n  url: /a.png\n  alt: A\ntags: [x, y, z]\n",
+]
+REFUSED = ["? [a]\n: 1\n", "a: !foo x\n", "a: !!python/object:os.system x\n", "a: 2025-02-30\n"]
+
+
+def _pyyaml(text: str):  # noqa: ANN202
+    loader = yaml.CSafeLoader(text)
+    try:
+        return loader.construct_document(loader.get_single_node())
+    finally:
+        loader.dispose()
+
+
+def _sample_front_matters() -> list[str]:
+    found = []
+    for path in sorted(SAMPLES.rglob("*.md")):
+        front = frontmatter.split(path.read_text(encoding="utf-8", errors="replace"))
+        if front is not None and front.doc is not None and front.doc.root is not None:  # loads cleanly
+            found.append(front.yaml_text)
+    return found
+
+
+@pytest.mark.parametrize("text", TRICKY + _sample_front_matters())
+def test_same_data_as_pyyaml(text: str) -> None:
+    expected = _pyyaml(text)
+    data = yamlnodes.load(text).data
+    assert data == expected or repr(data) == repr(expected)  # (NaN is not equal to itself)
+    assert type(data) is type(expected)
+
+
+@pytest.mark.parametrize("text", REFUSED)
+def test_what_pyyaml_refuses_is_refused(text: str) -> None:
+    with pytest.raises(yaml.YAMLError if "2025" not in text else ValueError):
+        _pyyaml(text)
+    with pytest.raises(yamlnodes.YamlProblem):
+        yamlnodes.load(text)
