@@ -196,3 +196,36 @@ def test_fixing_a_symlinked_guide_changes_its_target_and_keeps_the_link(tmp_path
     CliRunner().invoke(main, ["check", "--fix", "--no-cache", str(link)], catch_exceptions=False)
     assert link.is_symlink() and os.readlink(link) == str(target)
     assert target.read_text(encoding="utf-8") == "---\ntags: [a]\n---\n"
+
+
+# Each of these took minutes to hours before (a regex tried from every position of a long run, or
+# from every opening, backtracking each time: quadratic). One megabyte each: linear code finishes in
+# about a second here, quadratic code would not finish in a day; the timeout only turns a hang into a
+# failure.
+_HOSTILE_BODY = {
+    "blanks-inside-a-line": "a" + " " * 1_000_000 + "b\nend \n",
+    "blanks-in-an-unclosed-directive": "<!-- guidelint-disable" + " " * 1_000_000 + "\n",
+    "directives-never-closed": "<!-- guidelint-disable x" * 40_000 + "\n",
+    "directives-closed-once-after-a-gt": "<!-- guidelint-disable x" * 40_000 + ">-->\n",
+    "blanks-in-a-question-heading": "#### 1. a" + " " * 1_000_000 + "b\n",
+    "blanks-before-a-bold-number": "####" + " " * 1_000_000 + "**1.** x\n",
+    "placeholders-never-closed": "[insert " * 120_000 + "\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(_HOSTILE_BODY))
+def test_hostile_text_is_checked_in_linear_time(tmp_path, name) -> None:
+    import subprocess
+    import sys
+
+    path = tmp_path / f"{name}.md"
+    path.write_text(GUIDE_HEAD + "## Interview Questions\n\n" + _HOSTILE_BODY[name], encoding="utf-8")
+    done = subprocess.run([sys.executable, "-c", "from guidelint.cli import main; main()", "check", "--no-cache",
+                           "--select", "ALL", "--format", "json", str(path)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1, done.stderr  # findings, no traceback
+    found = {(d["rule"], d["line"]) for d in json.loads(done.stdout)}
+    if name == "blanks-inside-a-line":
+        assert ("trailing-whitespace", 8) in found and ("trailing-whitespace", 7) not in found
+    if name == "blanks-in-a-question-heading":
+        assert ("question-missing-part", 7) in found  # the heading is still read as question 1

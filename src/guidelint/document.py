@@ -14,8 +14,10 @@ from .source import Source
 
 _QUESTION_HEADING = re.compile(r"^(\d{1,4})[.)]\s+(\S.*)$")
 _LIST_NUMBER = re.compile(r"[ \t>]*(\d{1,9})[.)]")
-_HEADING_NUMBER = re.compile(r"[ \t]*#*[ \t]*(\d{1,4})[.)]")
-_HEADING_TEXT = re.compile(r"[ \t]*#*[ \t]*\d{1,4}[.)][ \t]+(.*?)[ \t]*(?:#+[ \t]*)?$", re.S)
+_HEADING_NUMBER = re.compile(r"(\d{1,4})[.)]")  # after the heading's marks (see _past_marks)
+_HEADING_GAP = re.compile(r"\d{1,4}[.)][ \t]+")
+_BLANKS = re.compile(r"[ \t]*")
+_MARKS = re.compile(r"#*")
 _HOISTED = frozenset({"best_practices", "pitfalls", "follow_ups"})
 
 
@@ -37,6 +39,25 @@ def build(source: Source, policy: Policy) -> Document:
 
 
 # --- inline helpers -------------------------------------------------------------------------------------
+
+def _past_marks(text: str, start: int) -> int:
+    """Where a heading line's text starts: past its blanks, '#' marks and blanks. (A regex that did this
+    and went on to the number backtracked quadratically over a long run of blanks.)"""
+    position = _BLANKS.match(text, start).end()  # type: ignore[union-attr]
+    position = _MARKS.match(text, position).end()  # type: ignore[union-attr]
+    return _BLANKS.match(text, position).end()  # type: ignore[union-attr]
+
+
+def _heading_markdown(line: str) -> str | None:
+    """A question heading's text as written: after its number, without the closing '#' sequence and
+    the blanks around it. None when the line does not start with a number after its marks."""
+    match = _HEADING_GAP.match(line, _past_marks(line, 0))
+    if match is None:
+        return None
+    text = line[match.end():].rstrip(" \t")
+    unclosed = text.rstrip("#")
+    return unclosed.rstrip(" \t") if unclosed != text else text
+
 
 def _plain(run: Inline | None) -> str:
     return " ".join(run.text.split()) if run is not None else ""
@@ -125,11 +146,12 @@ class _Builder:
                 match = _QUESTION_HEADING.match(heading.text)
                 if match:
                     keep_strays()
-                    raw = _HEADING_TEXT.match(self.text[block.start:block.end].split("\n", 1)[0].rstrip("\r"))
+                    raw = _heading_markdown(self.text[block.start:block.end].split("\n", 1)[0].rstrip("\r"))
                     question = Question(
-                        number=int(match.group(1)), number_span=self._number_span(_HEADING_NUMBER, block.start),
+                        number=int(match.group(1)),
+                        number_span=self._number_span(_HEADING_NUMBER, _past_marks(self.text, block.start)),
                         text=match.group(2).strip(), start=block.start, end=block.end, style="heading",
-                        group=group, answer=Answer(), markdown=raw.group(1) if raw else match.group(2).strip())
+                        group=group, answer=Answer(), markdown=raw if raw is not None else match.group(2).strip())
                     document.questions.append(question)
                     answer_blocks = []
                 elif section_level is None and document.questions_heading is None and \

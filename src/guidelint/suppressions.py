@@ -17,7 +17,7 @@ from .diagnostics import Diagnostic
 from .errors import ConfigError
 from .model import Document
 
-_DIRECTIVE = re.compile(r"<!--\s*guidelint-(disable-next-line|disable-file|disable|enable)\b([^>]*?)\s*-->")
+_DIRECTIVE = re.compile(r"<!--\s*guidelint-(disable-next-line|disable-file|disable|enable)\b")
 
 
 @dataclass
@@ -88,11 +88,27 @@ def collect(document: Document, resolve) -> Suppressions:  # type: ignore[no-unt
     found = Suppressions()
     if "guidelint-" not in text:
         return found
+    # Linear on any text: the next '-->' and the next '>' are each searched once for all the openings
+    # before them, and an opening inside a directive's own text is skipped.
+    close = greater = taken = -1
     for match in _DIRECTIVE.finditer(text, document.body_start):
+        opened = match.end()
+        if match.start() < taken:
+            continue
+        if close < opened:
+            close = text.find("-->", opened)
+            if close == -1:
+                break  # no comment closes after this point
+        if greater < opened:
+            greater = text.find(">", opened)
+        if greater < close:
+            continue  # a '>' before the '-->': not a directive (its arguments never hold one)
+        taken = close + 3
+        arguments = text[opened:close]
         span = verbatim_span(document, match.start())
         if span is not None and span not in document.html_spans:
             continue  # inside a code block: an example, not a directive
-        names = tuple(name for name in re.split(r"[\s,]+", match.group(2).strip()) if name)
+        names = tuple(name for name in re.split(r"[\s,]+", arguments.strip()) if name)
         codes: set[str] = set()
         unknown = []
         for name in names:
