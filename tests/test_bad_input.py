@@ -210,6 +210,9 @@ _HOSTILE_BODY = {
     "blanks-in-a-question-heading": "#### 1. a" + " " * 1_000_000 + "b\n",
     "blanks-before-a-bold-number": "####" + " " * 1_000_000 + "**1.** x\n",
     "placeholders-never-closed": "[insert " * 120_000 + "\n",
+    # findings x directives, and a slice of the rest of the document for every heading
+    "a-directive-for-every-finding": "<!-- guidelint-disable-next-line GL002 -->\nx \n\n" * 20_000,
+    "thousands-of-empty-sections": "### Section\n" * 40_000,
 }
 
 
@@ -227,5 +230,7 @@ def test_hostile_text_is_checked_in_linear_time(tmp_path, name) -> None:
     found = {(d["rule"], d["line"]) for d in json.loads(done.stdout)}
     if name == "blanks-inside-a-line":
         assert ("trailing-whitespace", 8) in found and ("trailing-whitespace", 7) not in found
+    if name == "a-directive-for-every-finding":
+        assert not any(rule == "trailing-whitespace" for rule, _ in found)  # every one suppressed
     if name == "blanks-in-a-question-heading":
         assert ("question-missing-part", 7) in found  # the heading is still read as question 1

@@ -40,8 +40,7 @@ class Suppressions:
         if not self.directives:
             return diagnostics
         kept = []
-        for diagnostic in diagnostics:
-            directive = self._covering(diagnostic.code, diagnostic.line)
+        for diagnostic, directive in zip(diagnostics, self._covering([(d.code, d.line) for d in diagnostics])):
             if directive is None:
                 kept.append(diagnostic)
             else:
@@ -52,32 +51,50 @@ class Suppressions:
         """Corpus entries (rules.CorpusEntry) with `suppressed` set where a directive covers them. The
         directive counts as used: whether the entry turns out to be a duplicate is only known later."""
         marked = []
-        for entry in entries:
-            directive = self._covering(entry.code, entry.line)
+        for entry, directive in zip(entries, self._covering([(e.code, e.line) for e in entries])):
             if directive is not None:
                 directive.used = True
                 entry = replace(entry, suppressed=True)
             marked.append(entry)
         return marked
 
-    def _covering(self, code: str, line: int) -> Directive | None:
-        active: dict[int, Directive] = {}  # open disable directives, by identity
-        for directive in self.directives:
-            covers = directive.codes is None or code in directive.codes
-            if directive.kind == "disable-file" and covers:
-                return directive
-            if directive.kind == "disable-next-line" and covers and directive.line + 1 == line:
-                return directive
-            if directive.line >= line:
-                continue
-            if directive.kind == "disable" and covers:
-                active[id(directive)] = directive
-            elif directive.kind == "enable":
-                for key, opened in list(active.items()):
-                    if directive.codes is None or (opened.codes is not None and opened.codes <= directive.codes) \
-                            or code in directive.codes:
-                        del active[key]
-        return next(iter(active.values()), None)
+    def _covering(self, queries: list[tuple[str, int]]) -> list[Directive | None]:
+        """For each (rule code, line): the directive that switches it off, or None.
+
+        A disable-file or a disable-next-line for that line wins, the earliest in the file if there are
+        several; otherwise the earliest `disable` still open at that line (an `enable` closes those it
+        names). One sweep over the directives per rule code, so a file with thousands of directives
+        and findings costs (directives x codes), not (directives x findings)."""
+        directives = self.directives
+        found: list[Directive | None] = [None] * len(queries)
+        by_code: dict[str, list[int]] = {}
+        for number, (code, _) in enumerate(queries):
+            by_code.setdefault(code, []).append(number)
+        for code, numbers in by_code.items():
+            covering = [d.codes is None or code in d.codes for d in directives]
+            whole_file = next((order for order, d in enumerate(directives)
+                               if d.kind == "disable-file" and covering[order]), None)
+            next_line: dict[int, int] = {}  # line -> the earliest disable-next-line for it
+            for order, d in enumerate(directives):
+                if d.kind == "disable-next-line" and covering[order]:
+                    next_line.setdefault(d.line + 1, order)
+            active: dict[int, Directive] = {}  # open disables, in the order they opened
+            position = 0
+            for number in sorted(numbers, key=lambda n: queries[n][1]):
+                line = queries[number][1]
+                while position < len(directives) and directives[position].line < line:
+                    directive = directives[position]
+                    if directive.kind == "disable" and covering[position]:
+                        active[position] = directive
+                    elif directive.kind == "enable":
+                        for opened_at, opened in list(active.items()):
+                            if directive.codes is None or code in directive.codes or \
+                                    (opened.codes is not None and opened.codes <= directive.codes):
+                                del active[opened_at]
+                    position += 1
+                first = min((order for order in (whole_file, next_line.get(line)) if order is not None), default=None)
+                found[number] = directives[first] if first is not None else next(iter(active.values()), None)
+        return found
 
 
 def collect(document: Document, resolve) -> Suppressions:  # type: ignore[no-untyped-def]

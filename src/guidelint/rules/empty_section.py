@@ -25,11 +25,13 @@ _NOT_CONTENT = frozenset({"HtmlBlock", "Rule"})
 
 def check(document: Document, context: Context) -> Iterator[Finding]:
     blocks = document.blocks
+    count = len(blocks)
     for index, block in enumerate(blocks):
         if block.tag != "Heading":
             continue
         empty = True
-        for following in blocks[index + 1:]:
+        for next_index in range(index + 1, count):  # (a slice here copied the rest for every heading)
+            following = blocks[next_index]
             if following.tag == "Heading":
                 empty = following.level <= block.level
                 break
