@@ -214,15 +214,19 @@ _HOSTILE_BODY = {
     "a-directive-for-every-finding": "<!-- guidelint-disable-next-line GL002 -->\nx \n\n" * 20_000,
     "thousands-of-empty-sections": "### Section\n" * 40_000,
 }
+_HOSTILE_FILE = {  # a finding for every item of one very long line: each fingerprint read the whole line
+    "duplicate-tags-in-one-flow-list": "---\nterm: x\ntags: [" + ", ".join(f"t{i % 50}" for i in range(19_000)) + "]\n---\n",
+}
 
 
-@pytest.mark.parametrize("name", sorted(_HOSTILE_BODY))
+@pytest.mark.parametrize("name", sorted(_HOSTILE_BODY) + sorted(_HOSTILE_FILE))
 def test_hostile_text_is_checked_in_linear_time(tmp_path, name) -> None:
     import subprocess
     import sys
 
     path = tmp_path / f"{name}.md"
-    path.write_text(GUIDE_HEAD + "## Interview Questions\n\n" + _HOSTILE_BODY[name], encoding="utf-8")
+    text = _HOSTILE_FILE.get(name) or GUIDE_HEAD + "## Interview Questions\n\n" + _HOSTILE_BODY[name]
+    path.write_text(text, encoding="utf-8")
     done = subprocess.run([sys.executable, "-c", "from guidelint.cli import main; main()", "check", "--no-cache",
                            "--select", "ALL", "--format", "json", str(path)],
                           capture_output=True, text=True, timeout=120)
@@ -230,6 +234,8 @@ def test_hostile_text_is_checked_in_linear_time(tmp_path, name) -> None:
     found = {(d["rule"], d["line"]) for d in json.loads(done.stdout)}
     if name == "blanks-inside-a-line":
         assert ("trailing-whitespace", 8) in found and ("trailing-whitespace", 7) not in found
+    if name == "duplicate-tags-in-one-flow-list":
+        assert sum(1 for d in json.loads(done.stdout) if d["rule"] == "tags-duplicate") == 18_950
     if name == "a-directive-for-every-finding":
         assert not any(rule == "trailing-whitespace" for rule, _ in found)  # every one suppressed
     if name == "blanks-in-a-question-heading":
