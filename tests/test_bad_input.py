@@ -240,3 +240,19 @@ def test_hostile_text_is_checked_in_linear_time(tmp_path, name) -> None:
         assert not any(rule == "trailing-whitespace" for rule, _ in found)  # every one suppressed
     if name == "blanks-in-a-question-heading":
         assert ("question-missing-part", 7) in found  # the heading is still read as question 1
+
+
+def test_thousands_of_fixes_are_applied_in_linear_time(tmp_path) -> None:
+    """20,000 trailing blanks and 18,950 duplicate tags: every fix used to be checked against every
+    fix taken before it, and the text was rebuilt once per edit (minutes before; ~1 s now)."""
+    import subprocess
+    import sys
+
+    blanks = tmp_path / "blanks.md"
+    blanks.write_text(GUIDE_HEAD + "## Interview Questions\n\n" + "x \n" * 20_000, encoding="utf-8")
+    tags = tmp_path / "tags.md"
+    tags.write_text(_HOSTILE_FILE["duplicate-tags-in-one-flow-list"], encoding="utf-8")
+    subprocess.run([sys.executable, "-c", "from guidelint.cli import main; main()", "fix", "--no-cache",
+                    str(blanks), str(tags)], capture_output=True, text=True, timeout=120)
+    assert blanks.read_text(encoding="utf-8") == GUIDE_HEAD + "## Interview Questions\n\n" + "x\n" * 20_000
+    assert tags.read_text(encoding="utf-8").splitlines()[2] == "tags: [" + ", ".join(f"t{i}" for i in range(50)) + "]"
