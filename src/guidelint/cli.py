@@ -228,9 +228,16 @@ Exit codes:
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None)
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Worker processes [default: all cores]; the output is the same whatever N.")
-def export(paths: tuple[str, ...], output: str | None, output_format: str, unit: str, keep_markdown: bool,
-           include_invalid: bool, config_path: str | None, jobs: int | None) -> None:
+def export(**kwargs: Any) -> None:
     """Export guides as a normalized dataset (safe fixes applied in memory first)."""
+    from .runner import gc_tuned
+
+    with gc_tuned():
+        _export(**kwargs)
+
+
+def _export(paths: tuple[str, ...], output: str | None, output_format: str, unit: str, keep_markdown: bool,
+            include_invalid: bool, config_path: str | None, jobs: int | None) -> None:
     from .discover import discover
     from .export import ExportOptions, UniqueIds, export_one, question_records
     from .runner import Progress, default_jobs, parallel_map
