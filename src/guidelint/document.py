@@ -60,7 +60,7 @@ def _heading_markdown(line: str) -> str | None:
 
 
 def _plain(run: Inline | None) -> str:
-    return " ".join(run.text.split()) if run is not None else ""
+    return run.plain() if run is not None else ""
 
 
 def _run_of(block: Node) -> Inline | None:

@@ -114,7 +114,6 @@ class Tree:
 
 _INLINE_CONTAINERS = frozenset({"Emphasis", "Strong", "Strikethrough", "Link", "Image", "Superscript",
                                 "Subscript"})
-_BREAK_TEXT = {"SoftBreak": " ", "HardBreak": " "}
 
 
 def _close(run: Inline) -> None:
