@@ -139,29 +139,7 @@ def parse(text: str, base: int = 0) -> Tree:
     html_spans: set[tuple[int, int]] = set()
     # End events are the most common, then Text, then Start: tested in that order.
     for event, span in _PARSER.events_with_range(text):
-        if type(event) is str:  # SoftBreak, HardBreak, Rule
-            if skipped:
-                continue
-            start, end = span["start"], span["end"]
-            if ascii_only:
-                start += base
-                end += base
-            else:
-                start, end = to_char(start), to_char(end)
-            if event == "Rule":
-                if run is not None:
-                    _close(run)
-                    run = None
-                children.append(Node(event, start, end))
-            elif depth:
-                pieces.append(" ")
-            else:
-                if run is None:
-                    run = Inline(start)
-                    children.append(run)
-                run.items.append((event, start, end, " "))
-            continue
-        if "End" in event:
+        if type(event) is not str and "End" in event:
             if skipped:
                 skipped -= 1
             elif depth:
@@ -175,77 +153,80 @@ def parse(text: str, base: int = 0) -> Tree:
                 stack.pop()
                 children = stack[-1].children
             continue
-        if skipped and "Start" not in event:
+        if skipped and (type(event) is str or "Start" not in event):
             continue
-        leaf = event.get("Text")
-        if leaf is not None:
-            if depth:
-                pieces.append(leaf)
+        if depth:  # inside an inline element: only its text counts
+            piece = event.get("Text") if type(event) is not str else " "
+            if piece is not None:
+                pieces.append(piece)
                 continue
-            start, end = span["start"], span["end"]
-            if ascii_only:
-                start += base
-                end += base
-            else:
-                start, end = to_char(start), to_char(end)
-            if run is None:
-                run = Inline(start)
-                children.append(run)
-            run.items.append(("Text", start, end, leaf))
-            continue
         start, end = span["start"], span["end"]
         if ascii_only:
             start += base
             end += base
         else:
             start, end = to_char(start), to_char(end)
-        value = event.get("Start", _MISSING)
-        if value is _MISSING:  # Code, Html, InlineHtml, FootnoteReference, math, TaskListMarker
-            ((kind, value),) = event.items()
-            piece = value if kind == "Code" else ""
-            if depth:
-                pieces.append(piece)
-            else:
-                if run is None:
-                    run = Inline(start)
-                    children.append(run)
-                run.items.append((kind, start, end, piece))
-            continue
-        if skipped or len(stack) + depth > MAX_DEPTH:
-            if too_deep_at is None:
-                too_deep_at = start
-            skipped += 1
-            continue
-        tag, detail = (value, None) if type(value) is str else next(iter(value.items()))
-        if tag in _INLINE_CONTAINERS:
-            if not depth:
-                if run is None:
-                    run = Inline(start)
-                    children.append(run)
-                top = (tag, start, end)
-                pieces = []
-            depth += 1
-            continue
-        if run is not None:
-            _close(run)
-            run = None
-        if tag == "Heading":
-            node: Node = _DetailNode(tag, start, end)
-            node.level = int(detail["level"][1])
-        elif tag == "List":
-            node = _DetailNode(tag, start, end)
-            node.ordered = detail is not None
-            node.number = detail
+        if type(event) is str:  # SoftBreak, HardBreak, Rule
+            if event == "Rule":
+                if run is not None:
+                    _close(run)
+                    run = None
+                children.append(Node(event, start, end))
+                continue
+            kind, piece = event, " "
         else:
-            node = Node(tag, start, end, [])
-            if tag == "CodeBlock":
-                code_spans.append((start, end))
-            elif tag == "HtmlBlock":
-                code_spans.append((start, end))
-                html_spans.add((start, end))
-        children.append(node)
-        stack.append(node)
-        children = node.children
+            piece = event.get("Text")
+            kind = "Text"
+            if piece is None:
+                value = event.get("Start", _MISSING)
+                if value is _MISSING:  # Code, Html, InlineHtml, FootnoteReference, math, TaskListMarker
+                    ((kind, value),) = event.items()
+                    piece = value if kind == "Code" else ""
+                else:
+                    if skipped or len(stack) + depth > MAX_DEPTH:
+                        if too_deep_at is None:
+                            too_deep_at = start
+                        skipped += 1
+                        continue
+                    tag, detail = (value, None) if type(value) is str else next(iter(value.items()))
+                    if tag in _INLINE_CONTAINERS:
+                        if not depth:
+                            if run is None:
+                                run = Inline(start)
+                                children.append(run)
+                            top = (tag, start, end)
+                            pieces = []
+                        depth += 1
+                        continue
+                    if run is not None:
+                        _close(run)
+                        run = None
+                    if tag == "Heading":
+                        node: Node = _DetailNode(tag, start, end)
+                        node.level = int(detail["level"][1])
+                    elif tag == "List":
+                        node = _DetailNode(tag, start, end)
+                        node.ordered = detail is not None
+                        node.number = detail
+                    else:
+                        node = Node(tag, start, end, [])
+                        if tag == "CodeBlock":
+                            code_spans.append((start, end))
+                        elif tag == "HtmlBlock":
+                            code_spans.append((start, end))
+                            html_spans.add((start, end))
+                    children.append(node)
+                    stack.append(node)
+                    children = node.children
+                    continue
+        # an inline leaf: Text, Code, a break, HTML, ...
+        if depth:
+            pieces.append(piece)
+        else:
+            if run is None:
+                run = Inline(start)
+                children.append(run)
+            run.items.append((kind, start, end, piece))
     if run is not None:
         _close(run)
     return Tree(root, too_deep_at, code_spans, frozenset(html_spans))
