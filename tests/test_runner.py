@@ -172,3 +172,32 @@ def test_a_long_run_in_this_process_gives_the_garbage_collector_back(tmp_path) -
     frozen = gc.get_freeze_count()
     assert check("--jobs", "1", "--no-cache", str(folder))[0] == 1
     assert gc.get_threshold() == before and gc.get_freeze_count() == frozen
+
+
+def test_a_run_answered_from_the_cache_parses_nothing(tmp_path, monkeypatch) -> None:
+    """A warm run loads neither the rules data nor the Markdown parser: it imports no YAML, no pyromark
+    and no model builder (~30 ms of a warm run), and its report is the cold run's."""
+    import subprocess
+    import sys
+
+    folder = tmp_path / "guides"
+    folder.mkdir()
+    for path in sorted(SAMPLES.glob("*.md")) + sorted((SAMPLES / "invalid").glob("*.md")):
+        if path.name not in ("empty.md", "latin1.md"):  # never cached: those two are read every time
+            shutil.copy(path, folder / path.name)
+    cache_dir = tmp_path / "cache"
+    cold = check("--cache-dir", str(cache_dir), str(folder), cache=True, monkeypatch=monkeypatch)
+    script = ("import sys\nfrom guidelint.cli import main\n"
+              "try:\n    main()\nfinally:\n"
+              "    loaded = sorted(m for m in ('yaml', 'pyromark', 'guidelint.document') if m in sys.modules)\n"
+              "    print('loaded:', loaded, file=sys.stderr)\n")
+    warm = subprocess.run([sys.executable, "-c", script, "check", "--format", "json", "--cache-dir", str(cache_dir),
+                           str(folder)], capture_output=True, text=True, timeout=120)
+    assert (warm.returncode, warm.stdout) == cold
+    assert warm.stderr.strip().splitlines()[-1] == "loaded: []"
+
+
+def test_the_cache_key_digest_of_the_rules_data_is_the_policy_digest() -> None:
+    from guidelint import policy
+
+    assert policy.digest_of() == policy.load().digest

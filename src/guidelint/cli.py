@@ -185,7 +185,7 @@ def _run(paths: tuple[str, ...], select: tuple[str, ...], extend_select: tuple[s
     if diff:
         return ExitCode.FINDINGS if diff_found and not exit_zero else ExitCode.OK
     summary = RunSummary(files=len(files), diagnostics=diagnostics, unsafe_fixable=unsafe_fixable,
-                         fixed=fixed_count, paths=tuple(files), rules=tuple(r for r, _ in linter.rules),
+                         fixed=fixed_count, paths=tuple(files), rules=tuple(linter.config.enabled_rules()),
                          baselined=hidden)
     if output_file:
         from .fileio import replace_file

@@ -7,16 +7,20 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from . import document as document_builder
+from functools import cached_property
+from typing import TYPE_CHECKING
+
 from . import policy as policy_module
 from .config import Config
 from .diagnostics import Diagnostic, Finding
-from .jsonschema_util import Validator
-from .model import Document
 from .resources import data_dir
 from .rules import Context, CorpusEntry, Rule
 from .rules._helpers import line_extent
 from .source import ReadProblem, Source, decode, too_large
+
+if TYPE_CHECKING:
+    from .jsonschema_util import Validator
+    from .model import Document
 
 UNUSED_SUPPRESSION = "GL005"
 
@@ -31,19 +35,42 @@ class LintResult:
 
 
 class Linter:
-    """Built once per run from a Config; `lint_source` is a pure function of the source text."""
+    """Built once per run from a Config; `lint_source` is a pure function of the source text.
+
+    The bundled rules data and schema are loaded on first use, so a run answered entirely from the
+    result cache never parses them (nor imports YAML, the Markdown parser or the model builder: ~30 ms
+    of a warm run). A user's rules data or schema is loaded here, so its errors stop the run at once."""
 
     def __init__(self, config: Config | None = None) -> None:
         self.config = config or Config()
-        self.policy = policy_module.load(self.config.rules_data)
-        self.schema = Validator.from_file(self.config.schema or data_dir("schemas") / "guide.schema.json")
-        self.rules: list[tuple[Rule, Context]] = [
-            (rule, Context(self.config.options_of(rule), self.policy, self.schema))
-            for rule in self.config.enabled_rules()
-        ]
+        if self.config.rules_data is not None:
+            self.policy  # noqa: B018 - loads and validates now
+        if self.config.schema is not None:
+            self.schema  # noqa: B018
         self._fingerprint: bytes | None = None
         self._settings: dict[str, str] = {}  # per-file ignores -> settings key
         self._collections: dict[str, Linter] = {}
+
+    @cached_property
+    def policy(self) -> policy_module.Policy:
+        return policy_module.load(self.config.rules_data)
+
+    @cached_property
+    def schema(self) -> Validator:
+        from .jsonschema_util import Validator
+
+        return Validator.from_file(self.config.schema or data_dir("schemas") / "guide.schema.json")
+
+    @cached_property
+    def rules(self) -> list[tuple[Rule, Context]]:
+        return [(rule, Context(self.config.options_of(rule), self.policy, self.schema))
+                for rule in self.config.enabled_rules()]
+
+    def prepare(self) -> None:
+        """Load now what linting needs (before forking workers, which then share it)."""
+        from . import document  # noqa: F401
+
+        self.rules  # noqa: B018 - loads the policy and the schema too
 
     def for_path(self, path: str) -> Linter:
         """The linter of the collection this file belongs to (this one when it belongs to none)."""
@@ -64,10 +91,12 @@ class Linter:
                 from . import __version__
 
                 schema_path = self.config.schema or data_dir("schemas") / "guide.schema.json"
-                settings = [__version__, self.policy.digest, hashlib.sha256(schema_path.read_bytes()).hexdigest(),
+                settings = [__version__, policy_module.digest_of(self.config.rules_data),
+                            hashlib.sha256(schema_path.read_bytes()).hexdigest(),
                             self.config.max_file_size, self.config.fail_on.label,
-                            [(rule.code, self.config.severity_of(rule).label, sorted(context.options.items()))
-                             for rule, context in self.rules]]
+                            [(rule.code, self.config.severity_of(rule).label,
+                              sorted(self.config.options_of(rule).items()))
+                             for rule in self.config.enabled_rules()]]
                 self._fingerprint = json.dumps(settings, default=str).encode()
             known = hashlib.sha256(self._fingerprint + b"\0" + ignores.encode()).hexdigest()
             self._settings[ignores] = known
@@ -95,6 +124,8 @@ class Linter:
         return decode(data, path, max_bytes=self.config.max_file_size)
 
     def build(self, source: Source) -> Document:
+        from . import document as document_builder
+
         return document_builder.build(source, self.policy)
 
     def check(self, document: Document) -> list[Diagnostic]:

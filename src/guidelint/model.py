@@ -3,10 +3,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .frontmatter import FrontMatter
 from .source import LineIndex, Source
+
+if TYPE_CHECKING:  # (not imported at run time: it brings in YAML, which a cached run never needs)
+    from .frontmatter import FrontMatter
 
 
 @dataclass(frozen=True)

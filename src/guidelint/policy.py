@@ -8,9 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import yamlnodes
 from .errors import ConfigError
-from .jsonschema_util import Validator
 from .resources import data_dir
 
 PART_KINDS = ("examples", "outcomes", "best_practices", "pitfalls", "follow_ups")
@@ -68,13 +66,30 @@ def _labels(values: list[str]) -> frozenset[str]:
     return frozenset(normalize_label(value)[0] for value in values)
 
 
-def load(folder: Path | None = None) -> Policy:
-    folder = folder or data_dir("rules")
+def _data_files(folder: Path) -> list[Path]:
     if not folder.is_dir():
         raise ConfigError(f"rules data folder {folder} does not exist")
     files = sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
     if not files:
         raise ConfigError(f"rules data folder {folder} has no .yaml files")
+    return files
+
+
+def digest_of(folder: Path | None = None) -> str:
+    """The digest `load` gives the policy, from the files' bytes alone (no YAML parsed): a cache key
+    needs it, and a run served from the cache never loads the policy."""
+    digest = hashlib.sha256()
+    for path in _data_files(folder or data_dir("rules")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def load(folder: Path | None = None) -> Policy:
+    from . import yamlnodes
+    from .jsonschema_util import Validator
+
+    folder = folder or data_dir("rules")
+    files = _data_files(folder)
     merged: dict[str, Any] = {}
     origin: dict[str, tuple[Path, yamlnodes.YamlDoc]] = {}
     digest = hashlib.sha256()

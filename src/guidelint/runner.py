@@ -209,6 +209,8 @@ def parallel_map(function: Callable[[Linter, str, Any], Any], linter: Linter, fi
                  jobs: int) -> Iterator[Any]:
     """function(linter, path, argument) for each file, in worker processes, results in input order.
     `function` must be a module-level function (it is sent to the workers by name)."""
+    if files:
+        linter.prepare()
     if jobs <= 1 or len(files) < 2 * jobs:
         with gc_tuned() if len(files) > 100 else contextlib.nullcontext():
             for path in files:

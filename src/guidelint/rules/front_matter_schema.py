@@ -22,7 +22,6 @@ from collections.abc import Iterator
 from ..diagnostics import Finding, Severity
 from ..jsonschema_util import json_path
 from ..model import Document
-from ..yamlnodes import to_json
 from .base import Context, Rule
 
 
@@ -31,6 +30,8 @@ def check(document: Document, context: Context) -> Iterator[Finding]:
     data = document.metadata
     if front is None or data is None:
         return
+    from ..yamlnodes import to_json
+
     for error in context.schema.errors(to_json(data)):
         if error.missing_key is not None:
             parent = front.locate(error.path) if error.path else None

@@ -24,11 +24,14 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from ..diagnostics import Edit, Finding, Fix, Severity
-from ..frontmatter import FrontMatter
 from ..model import Document
 from .base import Context, Rule
+
+if TYPE_CHECKING:
+    from ..frontmatter import FrontMatter
 
 _WORDS = re.compile(r"[a-z0-9]+")
 

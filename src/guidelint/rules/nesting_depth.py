@@ -16,13 +16,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..diagnostics import Finding, Severity
-from ..markdown import MAX_DEPTH
 from ..model import Document
 from .base import Context, Rule
 
 
 def check(document: Document, context: Context) -> Iterator[Finding]:
     if document.too_deep_at is not None:
+        from ..markdown import MAX_DEPTH
+
         yield Finding(f"content nested more than {MAX_DEPTH} levels deep is not analysed", document.too_deep_at)
 
 
