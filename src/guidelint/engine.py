@@ -6,8 +6,6 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
-
-from functools import cached_property
 from typing import TYPE_CHECKING
 
 from . import policy as policy_module
@@ -51,17 +49,17 @@ class Linter:
         self._settings: dict[str, str] = {}  # per-file ignores -> settings key
         self._collections: dict[str, Linter] = {}
 
-    @cached_property
+    @functools.cached_property
     def policy(self) -> policy_module.Policy:
         return policy_module.load(self.config.rules_data)
 
-    @cached_property
+    @functools.cached_property
     def schema(self) -> Validator:
         from .jsonschema_util import Validator
 
         return Validator.from_file(self.config.schema or data_dir("schemas") / "guide.schema.json")
 
-    @cached_property
+    @functools.cached_property
     def rules(self) -> list[tuple[Rule, Context]]:
         return [(rule, Context(self.config.options_of(rule), self.policy, self.schema))
                 for rule in self.config.enabled_rules()]
