@@ -306,9 +306,8 @@ class ResultCache:
             return None
         absolute = self._absolute(path)
         entry = self.index.get(absolute)
-        if isinstance(entry, list) and len(entry) == 6 and entry[:4] == signature and entry[4] == settings:
-            self.pending[path] = (absolute, entry, entry[5])
-            return str(entry[5])
+        if type(entry) is list and len(entry) == 6 and entry[:4] == signature and entry[4] == settings:
+            return str(entry[5])  # (already indexed as it is: nothing to remember)
         try:
             data = read_limited(path, linter.config.max_file_size)
         except (OSError, TooLarge):
