@@ -200,7 +200,7 @@ def test_fixing_a_symlinked_guide_changes_its_target_and_keeps_the_link(tmp_path
 
 # Each of these took minutes to hours before (a regex tried from every position of a long run, or
 # from every opening, backtracking each time: quadratic). One megabyte each: linear code finishes in
-# about a second here, quadratic code would not finish in a day; the timeout only turns a hang into a
+# about a second here, quadratic code would take an hour or more; the timeout only turns a hang into a
 # failure.
 _HOSTILE_BODY = {
     "blanks-inside-a-line": "a" + " " * 1_000_000 + "b\nend \n",
