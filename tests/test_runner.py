@@ -167,7 +167,7 @@ def test_index_entries_belong_to_their_settings(tmp_path, monkeypatch) -> None:
 def test_a_long_run_in_this_process_gives_the_garbage_collector_back(tmp_path) -> None:
     import gc
 
-    folder = _corpus(tmp_path, copies=9)  # 117 files: more than the 100 that tune the collector
+    folder = _corpus(tmp_path, copies=9)  # a long run: the CLI tunes the collector for it
     before = gc.get_threshold()
     frozen = gc.get_freeze_count()
     assert check("--jobs", "1", "--no-cache", str(folder))[0] == 1

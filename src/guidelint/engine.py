@@ -6,6 +6,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import policy as policy_module
@@ -53,11 +54,15 @@ class Linter:
     def policy(self) -> policy_module.Policy:
         return policy_module.load(self.config.rules_data)
 
+    @property
+    def schema_path(self) -> Path:
+        return self.config.schema or data_dir("schemas") / "guide.schema.json"
+
     @functools.cached_property
     def schema(self) -> Validator:
         from .jsonschema_util import Validator
 
-        return Validator.from_file(self.config.schema or data_dir("schemas") / "guide.schema.json")
+        return Validator.from_file(self.schema_path)
 
     @functools.cached_property
     def rules(self) -> list[tuple[Rule, Context]]:
@@ -88,9 +93,8 @@ class Linter:
             if self._fingerprint is None:
                 from . import __version__
 
-                schema_path = self.config.schema or data_dir("schemas") / "guide.schema.json"
                 settings = [__version__, policy_module.digest_of(self.config.rules_data),
-                            hashlib.sha256(schema_path.read_bytes()).hexdigest(),
+                            hashlib.sha256(self.schema_path.read_bytes()).hexdigest(),
                             self.config.max_file_size, self.config.fail_on.label,
                             [(rule.code, self.config.severity_of(rule).label,
                               sorted(self.config.options_of(rule).items()))
@@ -176,12 +180,11 @@ class Linter:
                       end: int) -> CorpusEntry:
         # Counted here rather than with document.lines: a clean file never needs its line index built.
         text = document.text
-        line_start, line_end = line_extent(document, start)
+        line_start = line_extent(document, start)[0]
         line = text.count("\n", 0, start) + 1
         end_line = line + text.count("\n", start, end)
         return CorpusEntry(rule.code, key, shown, line, start - line_start + 1, end_line,
-                           end - line_extent(document, end)[0] + 1,
-                           text[line_start:min(line_end, line_start + FINGERPRINT_CONTEXT)].strip())
+                           end - line_extent(document, end)[0] + 1, _line_text(text, line_start))
 
     def _diagnostic(self, document: Document, rule: Rule, severity, finding: Finding) -> Diagnostic:  # type: ignore[no-untyped-def]
         lines = document.lines
@@ -219,7 +222,11 @@ def line_content(document: Document, line: int) -> str:
     text = document.text
     if not text:
         return ""
-    start = document.lines.line_start(min(line, len(document.lines.starts)))
+    return _line_text(text, document.lines.line_start(min(line, len(document.lines.starts))))
+
+
+def _line_text(text: str, start: int) -> str:
+    """The stripped text of the line starting at `start`, read up to FINGERPRINT_CONTEXT characters."""
     stop = min(len(text), start + FINGERPRINT_CONTEXT)
     end = text.find("\n", start, stop)
     return text[start:end if end != -1 else stop].strip()

@@ -31,7 +31,6 @@ class Node:
     level = 0
     ordered = False
     number: int | None = None
-    text = ""
 
     def __init__(self, tag: str, start: int, end: int, children: list[Node] | None = None) -> None:
         self.tag = tag

@@ -78,9 +78,13 @@ def _data_files(folder: Path) -> list[Path]:
 def digest_of(folder: Path | None = None) -> str:
     """The digest `load` gives the policy, from the files' bytes alone (no YAML parsed): a cache key
     needs it, and a run served from the cache never loads the policy."""
+    return _digest([(path, path.read_bytes()) for path in _data_files(folder or data_dir("rules"))])
+
+
+def _digest(contents: list[tuple[Path, bytes]]) -> str:
     digest = hashlib.sha256()
-    for path in _data_files(folder or data_dir("rules")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for path, raw in contents:
+        digest.update(path.name.encode() + b"\0" + raw)
     return digest.hexdigest()[:16]
 
 
@@ -89,13 +93,10 @@ def load(folder: Path | None = None) -> Policy:
     from .jsonschema_util import Validator
 
     folder = folder or data_dir("rules")
-    files = _data_files(folder)
+    contents = [(path, path.read_bytes()) for path in _data_files(folder)]
     merged: dict[str, Any] = {}
     origin: dict[str, tuple[Path, yamlnodes.YamlDoc]] = {}
-    digest = hashlib.sha256()
-    for path in files:
-        raw = path.read_bytes()
-        digest.update(path.name.encode() + b"\0" + raw)
+    for path, raw in contents:
         try:
             text = raw.decode("utf-8")
             doc = yamlnodes.load(text)
@@ -128,7 +129,7 @@ def load(folder: Path | None = None) -> Policy:
         else:
             where = str(folder)
         raise ConfigError(f"{where}: invalid rules data: {error.message}")
-    return _compile(merged, digest.hexdigest()[:16])
+    return _compile(merged, _digest(contents))
 
 
 def _compile(data: dict[str, Any], digest: str) -> Policy:

@@ -66,6 +66,14 @@ def settled(signature: list[int], now_ns: int) -> bool:
     return now_ns - max(signature[1], signature[3]) >= RACY_NS
 
 
+def index_entry(path: str, before: list[int] | None, settings: str, key: str, now_ns: int) -> list[Any] | None:
+    """What the index may remember of a file read with stat `before` and hashed to `key`: nothing unless
+    its stat is still `before` (it did not change while it was read) and it is settled."""
+    if before is None or stat_signature(path) != before or not settled(before, now_ns):
+        return None
+    return [*before, settings, key]
+
+
 def unified_diff(old: str, new: str, path: str) -> str:
     """A unified diff as `diff -u` writes it, with the marker after a line that has no newline."""
     import difflib
@@ -83,10 +91,7 @@ def process(linter: Linter, path: str, mode: Mode) -> FileOutcome:
         result = linter.lint_source(source)
         cacheable = mode.cache and source.problem is None
         key = linter.cache_key(encode(source.text, bom=source.bom), path) if cacheable else None
-        entry = None
-        if key is not None and before is not None and before == stat_signature(path) \
-                and settled(before, time.time_ns()):
-            entry = [*before, linter.settings_key(path), key]
+        entry = index_entry(path, before, linter.settings_key(path), key, time.time_ns()) if key else None
         return FileOutcome(path, result.diagnostics, cache_key=key, index_entry=entry, corpus=result.corpus)
     from .fixer import WriteError, fix_source, write_atomic
 
@@ -211,10 +216,9 @@ def parallel_map(function: Callable[[Linter, str, Any], Any], linter: Linter, fi
     `function` must be a module-level function (it is sent to the workers by name)."""
     if files:
         linter.prepare()
-    if jobs <= 1 or len(files) < 2 * jobs:
-        with gc_tuned() if len(files) > 100 else contextlib.nullcontext():
-            for path in files:
-                yield function(linter, path, argument)
+    if jobs <= 1 or len(files) < 2 * jobs:  # (the CLI runs all of this inside gc_tuned)
+        for path in files:
+            yield function(linter, path, argument)
         return
     import multiprocessing
 
@@ -296,16 +300,19 @@ class ResultCache:
     def _absolute(self, path: str) -> str:
         return path if os.path.isabs(path) else self.cwd + path  # (os.path.join is slower)
 
-    def _key_of(self, linter: Linter, path: str) -> str | None:
-        """The content key of `path`: from the index when its stat is unchanged, else by hashing it."""
+    def _loaded_index(self) -> dict[str, list[Any]]:
         if self.index is None:
             self.index = self._read_json("index.json")
+        return self.index
+
+    def _key_of(self, linter: Linter, path: str) -> str | None:
+        """The content key of `path`: from the index when its stat is unchanged, else by hashing it."""
         settings = linter.settings_key(path)
         signature = stat_signature(path)
         if signature is None:
             return None
         absolute = self._absolute(path)
-        entry = self.index.get(absolute)
+        entry = self._loaded_index().get(absolute)
         if type(entry) is list and len(entry) == 6 and entry[:4] == signature and entry[4] == settings:
             return str(entry[5])  # (already indexed as it is: nothing to remember)
         try:
@@ -313,8 +320,9 @@ class ResultCache:
         except (OSError, TooLarge):
             return None
         key = linter.cache_key(data, path)
-        if stat_signature(path) == signature and settled(signature, self.started_ns):
-            self.pending[path] = (absolute, [*signature, settings, key], key)
+        entry = index_entry(path, signature, settings, key, self.started_ns)
+        if entry is not None:
+            self.pending[path] = (absolute, entry, key)
         return key
 
     def lookup(self, linter: Linter, path: str) -> FileOutcome | None:
@@ -341,11 +349,10 @@ class ResultCache:
     def _remember(self, path: str, key: str) -> None:
         pending = self.pending.pop(path, None)
         if pending is not None and pending[2] == key:
-            if self.index is None:
-                self.index = self._read_json("index.json")
             absolute, entry, _ = pending
-            if self.index.get(absolute) != entry:
-                self.index[absolute] = entry
+            index = self._loaded_index()
+            if index.get(absolute) != entry:
+                index[absolute] = entry
                 self.index_dirty = True
 
     def store(self, outcome: FileOutcome) -> None:
