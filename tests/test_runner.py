@@ -201,3 +201,120 @@ def test_the_cache_key_digest_of_the_rules_data_is_the_policy_digest() -> None:
     from guidelint import policy
 
     assert policy.digest_of() == policy.load().digest
+
+
+# --- run snapshots ----------------------------------------------------------------------------------------
+
+def _snapshots(cache_dir) -> list:
+    return sorted((cache_dir / f"v{runner.CACHE_FORMAT}" / "runs").glob("*.json"))
+
+
+def _reads(monkeypatch) -> list[str]:
+    """The names of the cache files read from now on."""
+    names: list[str] = []
+    original = runner.ResultCache._read_json
+
+    def read(self, name):
+        names.append(name)
+        return original(self, name)
+
+    monkeypatch.setattr(runner.ResultCache, "_read_json", read)
+    return names
+
+
+UNCACHED = ("0-empty.md", "0-latin1.md")  # never cached: linted every time
+
+
+@pytest.fixture
+def snapshots_for_small_runs(monkeypatch):
+    monkeypatch.setattr(runner, "SNAPSHOT_MIN_FILES", 10)
+
+
+@pytest.mark.usefixtures("snapshots_for_small_runs")
+def test_an_unchanged_run_is_answered_from_its_snapshot_alone(tmp_path, monkeypatch) -> None:
+    folder = _corpus(tmp_path, copies=1)  # 13 files
+    _age(folder)
+    cache_dir = tmp_path / "cache"
+    cold = check("--cache-dir", str(cache_dir), str(folder), cache=True, monkeypatch=monkeypatch)
+    (snapshot,) = _snapshots(cache_dir)
+    entries = json.loads(snapshot.read_text())["entries"]
+    names = sorted(path.name for path in folder.iterdir())
+    assert [signature is None for signature in entries["signatures"]] == [name in UNCACHED for name in names]
+    assert [result is None for result in entries["results"]] == [name in UNCACHED for name in names]
+    written = snapshot.stat().st_mtime_ns
+    with monkeypatch.context() as patched:
+        _no_hashing(patched)
+        reads = _reads(patched)
+        assert check("--cache-dir", str(cache_dir), str(folder)) == cold
+    shards = [name for name in reads if len(name) == 7 and name[:2] != "no"]  # "xx.json"; "no": not-cached
+    assert reads[0] == snapshot.relative_to(cache_dir / f"v{runner.CACHE_FORMAT}").as_posix()
+    assert shards == []  # the 11 cached files came from the snapshot: no shard was opened
+    assert _snapshots(cache_dir) == [snapshot] and snapshot.stat().st_mtime_ns == written  # not rewritten
+
+
+@pytest.mark.usefixtures("snapshots_for_small_runs")
+def test_a_changed_file_is_linted_again_and_the_snapshot_follows(tmp_path, monkeypatch) -> None:
+    folder = _corpus(tmp_path, copies=1)
+    _age(folder)
+    cache_dir = tmp_path / "cache"
+    check("--cache-dir", str(cache_dir), str(folder), cache=True, monkeypatch=monkeypatch)
+    guide = folder / "0-variant-b-marketing-manager.md"
+    guide.write_text(guide.read_text(encoding="utf-8").replace("## Interview Questions", "## Interview Question!", 1),
+                     encoding="utf-8")
+    warm = check("--cache-dir", str(cache_dir), str(folder))
+    assert warm == check("--no-cache", str(folder))
+    assert any(d["rule"] == "required-section" and d["path"].endswith(guide.name) for d in json.loads(warm[1]))
+    (snapshot,) = _snapshots(cache_dir)
+    position = sorted(path.name for path in folder.iterdir()).index(guide.name)
+    assert json.loads(snapshot.read_text())["entries"]["signatures"][position] is None  # just written: racy
+    time.sleep(RACY_S + 0.05)
+    assert check("--cache-dir", str(cache_dir), str(folder)) == warm
+    stat = guide.stat()
+    assert json.loads(snapshot.read_text())["entries"]["signatures"][position] == [
+        stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns]  # settled now: trusted next time
+
+
+@pytest.mark.usefixtures("snapshots_for_small_runs")
+@pytest.mark.parametrize("damage", [
+    "{not json",
+    "[" * 100_000 + "]" * 100_000,
+    json.dumps({"version": "0.1.0", "entries": {"signatures": [], "results": []}}),  # another file list
+    "rows",  # each result replaced by a malformed one
+    "foreign",  # each result a finding of a rule this guidelint does not have
+    "signatures",  # each signature a string
+])
+def test_a_damaged_snapshot_is_ignored(tmp_path, monkeypatch, damage) -> None:
+    from guidelint import __version__
+
+    folder = _corpus(tmp_path, copies=1)
+    _age(folder)
+    cache_dir = tmp_path / "cache"
+    cold = check("--cache-dir", str(cache_dir), str(folder), cache=True, monkeypatch=monkeypatch)
+    (snapshot,) = _snapshots(cache_dir)
+    entries = json.loads(snapshot.read_text())["entries"]
+    if damage == "rows":
+        entries["results"] = [[[1, 2, 3]] for _ in entries["results"]]
+    elif damage == "foreign":
+        entries["results"] = [[[[1, 1, "GL999", 1, 1, "nope", 3, "m", None, "f"]], []] for _ in entries["results"]]
+    elif damage == "signatures":
+        entries["signatures"] = ["12" for _ in entries["signatures"]]
+    else:
+        entries = None
+    snapshot.write_text(damage if entries is None else json.dumps({"version": __version__, "entries": entries}))
+    assert check("--cache-dir", str(cache_dir), str(folder)) == cold
+
+
+@pytest.mark.usefixtures("snapshots_for_small_runs")
+def test_each_kind_of_run_has_its_own_snapshot_and_only_the_newest_are_kept(tmp_path, monkeypatch) -> None:
+    folder = _corpus(tmp_path, copies=1)
+    _age(folder)
+    cache_dir = tmp_path / "cache"
+    check("--cache-dir", str(cache_dir), str(folder), cache=True, monkeypatch=monkeypatch)
+    for code in ("GL301", "GL302", "GL303", "GL304", "GL301"):
+        narrow = check("--cache-dir", str(cache_dir), "--select", code, str(folder))
+        assert narrow == check("--no-cache", "--select", code, str(folder))
+        assert {d["code"] for d in json.loads(narrow[1])} <= {code}
+    assert len(_snapshots(cache_dir)) == runner.SNAPSHOTS_KEPT == 4
+    few = sorted(str(path) for path in folder.iterdir())[:9]  # under SNAPSHOT_MIN_FILES: no snapshot
+    check("--cache-dir", str(cache_dir), *few)
+    assert len(_snapshots(cache_dir)) == 4

@@ -6,6 +6,7 @@ come back in input order whatever the number of jobs, so output never depends on
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import sys
@@ -25,6 +26,8 @@ CACHE_FORMAT = 4
 INDEX_LIMIT = 200_000  # files remembered by their stat in the index
 RACY_NS = 2_000_000_000  # a file changed this recently may change again within its timestamp
 SHARD_LIMIT = 2_000  # entries kept at most in each of the 256 shards
+SNAPSHOT_MIN_FILES = 200  # a run over this many files also keeps a snapshot of itself (see ResultCache)
+SNAPSHOTS_KEPT = 4  # the newest run snapshots kept
 
 
 @dataclass(frozen=True)
@@ -192,19 +195,22 @@ def run(linter: Linter, files: list[str], mode: Mode, *, jobs: int, cache: Resul
     """Outcomes in the order of `files`."""
     pending: list[str] = []
     ready: dict[str, FileOutcome] = {}
-    for path in files:
-        hit = cache.lookup(linter, path) if cache is not None and not mode.fixing else None
+    looking = cache is not None and not mode.fixing
+    if looking:
+        cache.begin(linter, files)  # type: ignore[union-attr]
+    for position, path in enumerate(files):
+        hit = cache.lookup(linter, path, position) if looking else None  # type: ignore[union-attr]
         if hit is not None:
             ready[path] = hit
         else:
             pending.append(path)
     computed = parallel_map(process, linter, pending, replace(mode, cache=cache is not None), jobs=jobs)
-    for path in files:
+    for position, path in enumerate(files):
         outcome = ready.pop(path, None)
         if outcome is None:
             outcome = next(computed)
             if cache is not None and outcome.cache_key is not None:
-                cache.store(outcome)
+                cache.store(outcome, position if looking else None)
         if progress is not None:
             progress.step()
         yield outcome
@@ -263,7 +269,14 @@ class ResultCache:
     of the content it had, so a run over unchanged files reads no file at all. An entry is recorded only
     when the content was hashed in this run, its stat did not change while it was read, its mtime and
     ctime are at least two seconds old (a file written within its timestamps' resolution could change
-    unseen: git's "racily clean" problem) and the linted content has that same key."""
+    unseen: git's "racily clean" problem) and the linted content has that same key.
+
+    A run over SNAPSHOT_MIN_FILES files or more also keeps a snapshot of itself in `runs/`: for each file
+    in run order, its trusted stat signature and its cached result. The snapshot is named by everything
+    the run's results depend on besides the files' content (the working folder, the file list and each
+    file's settings key), so the next identical run reads one file instead of the index and 256 shards,
+    and answers each file whose stat is unchanged from it. Any file it cannot answer goes through the
+    index and shards as before."""
 
     def __init__(self, folder: str) -> None:
         self.folder = os.path.join(folder, f"v{CACHE_FORMAT}")
@@ -275,6 +288,9 @@ class ResultCache:
         self.index: dict[str, list[Any]] | None = None
         self.index_dirty = False
         self.pending: dict[str, tuple[str, list[Any], str]] = {}  # path -> (absolute, index entry, its key)
+        self.snapshot_name: str | None = None  # this run's snapshot, when it keeps one
+        self.snapshot: tuple[list[Any], list[Any]] | None = None  # the one found: signatures, results
+        self.seen: list[tuple[list[int], list[Any]] | None] = []  # per position: signature and result
         try:  # nothing stored yet: nothing can hit, so files are not read and hashed here at all
             self.empty = not any(name.endswith(".json") for name in os.listdir(self.folder))
         except OSError:
@@ -305,8 +321,9 @@ class ResultCache:
             self.index = self._read_json("index.json")
         return self.index
 
-    def _key_of(self, linter: Linter, path: str) -> str | None:
-        """The content key of `path`: from the index when its stat is unchanged, else by hashing it."""
+    def _key_of(self, linter: Linter, path: str) -> tuple[str, list[int] | None] | None:
+        """The content key of `path`, from the index when its stat is unchanged, else by hashing it; and
+        the file's stat signature when it may be trusted next time (see `index_entry`)."""
         settings = linter.settings_key(path)
         signature = stat_signature(path)
         if signature is None:
@@ -314,7 +331,7 @@ class ResultCache:
         absolute = self._absolute(path)
         entry = self._loaded_index().get(absolute)
         if type(entry) is list and len(entry) == 6 and entry[:4] == signature and entry[4] == settings:
-            return str(entry[5])  # (already indexed as it is: nothing to remember)
+            return str(entry[5]), signature  # (already indexed as it is: nothing to remember)
         try:
             data = read_limited(path, linter.config.max_file_size)
         except (OSError, TooLarge):
@@ -323,16 +340,56 @@ class ResultCache:
         entry = index_entry(path, signature, settings, key, self.started_ns)
         if entry is not None:
             self.pending[path] = (absolute, entry, key)
-        return key
+        return key, signature if entry is not None else None
 
-    def lookup(self, linter: Linter, path: str) -> FileOutcome | None:
+    def begin(self, linter: Linter, files: list[str]) -> None:
+        """Before a run's lookups: find the snapshot of this same run, if one was kept."""
+        self.seen = [None] * len(files)
+        if len(files) < SNAPSHOT_MIN_FILES:
+            return
+        config = linter.config
+        if config.collections or config.per_file_ignores:
+            settings = [linter.for_path(path).settings_key(path) for path in files]
+        else:  # the same settings for every file
+            settings = [linter.settings_key(files[0])]
+        identity = json.dumps([__version__, self.cwd, files, settings]).encode("utf-8", "surrogatepass")
+        self.snapshot_name = f"runs/{hashlib.sha256(identity).hexdigest()[:32]}.json"
+        if self.empty:
+            return
+        found = self._read_json(self.snapshot_name)
+        signatures, results = found.get("signatures"), found.get("results")
+        if type(signatures) is list and type(results) is list and len(signatures) == len(results) == len(files):
+            self.snapshot = signatures, results
+
+    def lookup(self, linter: Linter, path: str, position: int | None = None) -> FileOutcome | None:
+        """The cached outcome of `path`, or None. `position` is its place in the run (see `begin`)."""
+        if self.snapshot is not None and position is not None:
+            signature = self.snapshot[0][position]
+            if type(signature) is list and signature == stat_signature(path):
+                cached = self.snapshot[1][position]
+                outcome = self._decoded(path, cached)
+                if outcome is not None:
+                    self.seen[position] = (signature, cached)
+                    return outcome
         if self.empty:
             return None
         linter = linter.for_path(path)
-        key = self._key_of(linter, path)
-        if key is None:
+        known = self._key_of(linter, path)
+        if known is None:
             return None
+        key, signature = known
         cached = self._shard(key).get(key)
+        outcome = self._decoded(path, cached)
+        if outcome is None:
+            return None
+        self._remember(path, key)
+        if position is not None and signature is not None:
+            self.seen[position] = (signature, cached)
+        return outcome
+
+    @staticmethod
+    def _decoded(path: str, cached: Any) -> FileOutcome | None:
+        """A cached result as an outcome; None when it is malformed or not ours."""
         if type(cached) is not list or len(cached) != 2:
             return None
         try:
@@ -343,7 +400,6 @@ class ResultCache:
                 return None  # not a corpus rule here: not our cache entry
         except (TypeError, ValueError, KeyError):
             return None  # malformed, or a rule this guidelint does not have
-        self._remember(path, key)
         return FileOutcome(path, diagnostics, corpus=entries)
 
     def _remember(self, path: str, key: str) -> None:
@@ -355,17 +411,20 @@ class ResultCache:
                 index[absolute] = entry
                 self.index_dirty = True
 
-    def store(self, outcome: FileOutcome) -> None:
+    def store(self, outcome: FileOutcome, position: int | None = None) -> None:
         assert outcome.cache_key is not None
-        self._shard(outcome.cache_key)[outcome.cache_key] = [[_encode_diagnostic(d) for d in outcome.diagnostics],
-                                                             [entry.to_row() for entry in outcome.corpus]]
+        result = [[_encode_diagnostic(d) for d in outcome.diagnostics], [entry.to_row() for entry in outcome.corpus]]
+        self._shard(outcome.cache_key)[outcome.cache_key] = result
         self.dirty.add(outcome.cache_key[:2])
+        if position is not None and outcome.index_entry is not None:
+            self.seen[position] = (outcome.index_entry[:4], result)
         if outcome.index_entry is not None:  # the worker saw the file stay put while it read it
             self.pending[outcome.path] = (self._absolute(outcome.path), outcome.index_entry, outcome.cache_key)
         self._remember(outcome.path, outcome.cache_key)
 
     def save(self) -> None:
-        if not self.dirty and not self.index_dirty:
+        snapshot = self._snapshot_now()
+        if not self.dirty and not self.index_dirty and snapshot is None:
             return
         try:
             os.makedirs(self.folder, exist_ok=True)
@@ -379,11 +438,35 @@ class ResultCache:
                 self._write(f"{name}.json", self.shards[name], SHARD_LIMIT)
             if self.index_dirty and self.index is not None:
                 self._write("index.json", self.index, INDEX_LIMIT)
+            if snapshot is not None:
+                self._save_snapshot(*snapshot)
         except OSError:
             pass  # a cache that cannot be written is no cache, not an error
 
-    def _write(self, name: str, entries: dict[str, Any], limit: int) -> None:
-        if len(entries) > limit:  # oldest first out: dicts keep insertion order
+    def _snapshot_now(self) -> tuple[list[Any], list[Any]] | None:
+        """This run's snapshot (null for a file it could not trust), when it differs from the one found."""
+        if self.snapshot_name is None:
+            return None
+        signatures = [None if seen is None else seen[0] for seen in self.seen]
+        results = [None if seen is None else seen[1] for seen in self.seen]
+        if self.snapshot is not None and self.snapshot == (signatures, results):  # (mostly the same objects)
+            return None
+        return signatures, results
+
+    def _save_snapshot(self, signatures: list[Any], results: list[Any]) -> None:
+        """Write this run's snapshot, then keep only the newest few."""
+        assert self.snapshot_name is not None
+        runs = os.path.join(self.folder, "runs")
+        os.makedirs(runs, exist_ok=True)
+        self._write(self.snapshot_name, {"signatures": signatures, "results": results})
+        kept = sorted(((entry.stat().st_mtime_ns, entry.path) for entry in os.scandir(runs)
+                       if entry.name.endswith(".json")), reverse=True)
+        for _, stale in kept[SNAPSHOTS_KEPT:]:
+            with contextlib.suppress(OSError):
+                os.unlink(stale)
+
+    def _write(self, name: str, entries: dict[str, Any], limit: int | None = None) -> None:
+        if limit is not None and len(entries) > limit:  # oldest first out: dicts keep insertion order
             entries = dict(list(entries.items())[-limit:])
         data = json.dumps({"version": __version__, "entries": entries}, separators=(",", ":"))
         replace_file(os.path.join(self.folder, name), data.encode("utf-8"), mode=0o600, sync=False)
