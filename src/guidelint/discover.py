@@ -37,9 +37,10 @@ def discover(paths: Iterable[str], *, exclude: tuple[str, ...] = ()) -> list[str
             raise ConfigError(f"{raw}: no such file or directory")
         if path.is_dir():
             base = _display(path)
+            prefix = "" if base == "." else os.path.join(base, "")
             for relative in _walk(str(path)):
-                display = relative if base == "." else os.path.join(base, relative)
-                if not matches(display, exclude):
+                display = prefix + relative
+                if not exclude or not matches(display, exclude):
                     found[display] = None
         else:
             found[_display(path)] = None  # explicit files are linted whatever their name
@@ -59,6 +60,7 @@ def _walk(root: str) -> Iterator[str]:
         except OSError:
             continue  # unreadable folder: nothing to check in it
         folders = []
+        inside = os.path.join(relative, "") if relative else ""  # (one join per folder, not per file)
         for entry in entries:
             name = entry.name
             try:
@@ -71,7 +73,7 @@ def _walk(root: str) -> Iterator[str]:
                     seen.add(child_real)
                     folders.append((os.path.join(relative, name) if relative else name, child_real))
                 elif name.lower().endswith(SUFFIXES) and entry.is_file():
-                    yield os.path.join(relative, name) if relative else name
+                    yield inside + name
             except OSError:
                 continue
         stack.extend(sorted(folders, reverse=True))

@@ -52,7 +52,10 @@ class _DetailNode(Node):
     __slots__ = ("level", "ordered", "number")
 
     def __init__(self, tag: str, start: int, end: int) -> None:
-        Node.__init__(self, tag, start, end, [])
+        self.tag = tag  # (assigned here rather than through Node.__init__: one call less per node)
+        self.start = start
+        self.end = end
+        self.children = []
         self.level = 0
         self.ordered = False
         self.number = None
@@ -70,7 +73,10 @@ class Inline(Node):
     __slots__ = ("items", "text")
 
     def __init__(self, start: int) -> None:
-        Node.__init__(self, "Inline", start, start)
+        self.tag = "Inline"  # (as in _DetailNode)
+        self.start = start
+        self.end = start
+        self.children = _NO_CHILDREN
         self.items: list[tuple[str, int, int, str]] = []
         self.text = ""
 
@@ -146,8 +152,10 @@ def parse(text: str, base: int = 0) -> Tree:
                 if not depth:
                     run.items.append((*top, "".join(pieces)))  # type: ignore[union-attr]
             else:
-                if run is not None:
-                    _close(run)
+                if run is not None:  # _close(run), written out: this is the most frequent event
+                    items = run.items
+                    run.end = items[-1][2]
+                    run.text = items[0][3] if len(items) == 1 else "".join([item[3] for item in items])
                     run = None
                 stack.pop()
                 children = stack[-1].children
@@ -191,7 +199,12 @@ def parse(text: str, base: int = 0) -> Tree:
                     if tag in _INLINE_CONTAINERS:
                         if not depth:
                             if run is None:
-                                run = Inline(start)
+                                run = _new_node(Inline)  # Inline(start), without a call to __init__
+                                run.tag = "Inline"
+                                run.start = run.end = start
+                                run.children = _NO_CHILDREN
+                                run.items = []
+                                run.text = ""
                                 children.append(run)
                             top = (tag, start, end)
                             pieces = []
@@ -208,7 +221,11 @@ def parse(text: str, base: int = 0) -> Tree:
                         node.ordered = detail is not None
                         node.number = detail
                     else:
-                        node = Node(tag, start, end, [])
+                        node = _new_node(Node)  # Node(tag, start, end, []) without a call to __init__
+                        node.tag = tag
+                        node.start = start
+                        node.end = end
+                        node.children = []
                         if tag == "CodeBlock":
                             code_spans.append((start, end))
                         elif tag == "HtmlBlock":
@@ -223,12 +240,19 @@ def parse(text: str, base: int = 0) -> Tree:
             pieces.append(piece)
         else:
             if run is None:
-                run = Inline(start)
+                run = _new_node(Inline)  # as above
+                run.tag = "Inline"
+                run.start = run.end = start
+                run.children = _NO_CHILDREN
+                run.items = [(kind, start, end, piece)]
+                run.text = ""
                 children.append(run)
-            run.items.append((kind, start, end, piece))
+            else:
+                run.items.append((kind, start, end, piece))
     if run is not None:
         _close(run)
     return Tree(root, too_deep_at, code_spans, frozenset(html_spans))
 
 
 _MISSING = object()
+_new_node = object.__new__
