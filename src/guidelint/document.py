@@ -82,6 +82,8 @@ def _item_parts(item: Node) -> tuple[Inline | None, list[Node]]:
 
 
 _LABEL_TAGS = frozenset({"Strong", "Emphasis"})
+_NOTHING: list[Node] = []  # shared by every _Labelled with nothing nested; never appended to
+_new = object.__new__
 _BREAKS = frozenset({"SoftBreak", "HardBreak"})
 
 
@@ -269,8 +271,14 @@ class _Builder:
                                  items[0][1])
             if lead.end > start:
                 end = lead.end
+        labelled = _new(_Labelled)  # _Labelled(...) without a call to __init__: ~130 a guide
+        labelled.label = label or None
+        labelled.rest = rest
+        labelled.start = start
         if not blocks:  # a bullet with nothing nested
-            return _Labelled(label or None, rest, [], [], start, end)
+            labelled.nested = labelled.blocks = _NOTHING
+            labelled.end = end
+            return labelled
         nested: list[Node] = []
         others: list[Node] = []
         for block in blocks:
@@ -281,7 +289,10 @@ class _Builder:
                 others.append(block)
             if block.end > end:
                 end = block.end
-        return _Labelled(label or None, rest, nested, others, start, end)
+        labelled.nested = nested
+        labelled.blocks = others
+        labelled.end = end
+        return labelled
 
     def _item(self, item: Node) -> _Labelled:
         lead, rest = _item_parts(item)

@@ -25,15 +25,26 @@ from .base import Context, Rule
 # The lookbehind starts a match only where a run of blanks starts: without it, a long run inside a line
 # was tried from each of its positions (quadratic: 100,000 blanks took minutes).
 _TRAILING = re.compile(r"(?<![ \t])[ \t]+(?=\r?\n|\Z)")
-_TAILS = (" \n", "\t\n", " \r\n", "\t\r\n")
+
+
+def _has_blank_before_newline(text: str) -> bool:
+    """Substring tests in C. A scan for a two-character string visits the whole text, while a scan for
+    one character (memchr) costs little: tabs and carriage returns are looked for first, since most
+    files have neither."""
+    if " \n" in text:
+        return True
+    carriage = "\r" in text
+    if carriage and " \r\n" in text:
+        return True
+    return "\t" in text and ("\t\n" in text or (carriage and "\t\r\n" in text))
 
 
 def check(document: Document, context: Context) -> Iterator[Finding]:
     allow_breaks = context.options.get("allow-hard-breaks", True)
     body_start = document.body_start
     text = document.text
-    if not text.endswith((" ", "\t")) and not any(tail in text for tail in _TAILS):
-        return  # substring tests run in C: most files stop here
+    if not text.endswith((" ", "\t")) and not _has_blank_before_newline(text):
+        return  # most files stop here
     for match in _TRAILING.finditer(text):  # only lines that end in blanks are looked at
         start, end = match.span()
         offset = text.rfind("\n", 0, start) + 1
