@@ -265,7 +265,7 @@ class _Builder:
                     items = [("Text", after_start + colon + 1, after_end, after_text[colon + 1:]), *items[2:]]
             if items:
                 joined = items[0][3] if len(items) == 1 else "".join([item[3] for item in items])
-                rest_text = " ".join(joined.split()).lstrip(": ").strip()
+                rest_text = " ".join(joined.split()).lstrip(": ")  # (folding left no blank at either end)
                 if rest_text:
                     rest = Entry(rest_text, self.text[items[0][1]:items[-1][2]].strip().lstrip(":").strip(),
                                  items[0][1])
@@ -302,8 +302,11 @@ class _Builder:
         """All of a labelled piece's text as one entry (its nested items folded in)."""
         rest = labelled.rest
         if not labelled.nested and not labelled.blocks and not (with_label and labelled.label):
-            # a plain bullet, the common case: its text is the entry (same text, same Markdown)
-            return None if rest is None else Entry(rest.text, rest.markdown, labelled.start)
+            # a plain bullet, the common case: its text is the entry (same text, same Markdown). Every
+            # caller passes a _Labelled made for this call, so its `rest` is no one else's: reused.
+            if rest is not None:
+                rest.start = labelled.start
+            return rest
         parts: list[str] = []
         if with_label and labelled.label:
             parts.append(f"{labelled.label}: {labelled.rest.text}" if labelled.rest else labelled.label)
