@@ -1,12 +1,16 @@
 """Benchmark guidelint on a generated corpus: files/s, MB/s, wall time and peak memory per scenario.
 
-    python bench/run.py [--count 10000] [--corpus bench/corpus] [--jobs N]
+    python bench/run.py [--count 10000] [--corpus bench/corpus] [--repeat N] [--only SCENARIO ...]
 
 Scenarios: the issue's reference pipeline rebuilt (bench/reference.py: read, YAML, one schema
-validation, pyromark; it calibrates this machine against the issue's 2.9 s), cold check of the whole corpus (all cores, then --jobs 1), warm check (result cache), one
-file (as pre-commit runs it), export, and markdownlint-cli2 on the same corpus for a ratio measured in
-the same run (installed from the npm registry into bench/.tools when npm is present).
+validation, pyromark; it calibrates this machine against the issue's 2.9 s), cold check of the whole
+corpus (all cores, then --jobs 1), warm check (result cache), one file (as pre-commit runs it), export,
+markdownlint-cli2 on the same corpus for a ratio measured in the same run (installed from the npm
+registry into bench/.tools when npm is present), and instructions per guide counted by valgrind
+(bench/instructions.py), which this shared machine's noise cannot move.
 Each scenario is a fresh process; peak memory is that process tree's maximum resident set size.
+With --repeat N, the reference, cold, warm and export runs take turns N times; each row shows the
+fastest of its N runs, and the ratios are given for each round and for the fastest runs.
 """
 from __future__ import annotations
 
@@ -34,7 +38,8 @@ _MEASURE = (
 )
 
 
-SCENARIOS = ("reference", "cold", "warm", "jobs1", "one", "export", "markdownlint", "markdownlint-one")
+SCENARIOS = ("reference", "cold", "warm", "jobs1", "one", "export", "markdownlint", "markdownlint-one",
+             "instructions")
 
 
 def _markdownlint() -> str | None:
@@ -74,6 +79,7 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--corpus", type=Path, default=HERE / "corpus")
     parser.add_argument("--extra", nargs="*", default=[], help="extra arguments for guidelint check")
+    parser.add_argument("--repeat", type=int, default=1, help="rounds of the reference, cold, warm and export runs")
     parser.add_argument("--only", nargs="*", default=[], metavar="SCENARIO",
                         help=f"run only these scenarios ({', '.join(SCENARIOS)}); default: all")
     args = parser.parse_args()
@@ -101,36 +107,45 @@ def main() -> None:
         f.read_bytes()
     floor = time.perf_counter() - start
     print(f"read floor (warm page cache, one process): {floor:.3f} s")
-    cache = tempfile.mkdtemp(prefix="guidelint-bench-cache-")
-    check = [guidelint, "check", "--format", "json", "--exit-zero", "--cache-dir", cache, *args.extra]
-    reference = None
-    if "reference" in wanted:
-        wall, peak, code = measure([sys.executable, str(HERE / "reference.py"), str(corpus)])
-        reference = report("reference pipeline", wall, peak, len(files), size, code)
-        rows.append(reference)
-    if "cold" in wanted or "warm" in wanted:
-        wall, peak, code = measure([*check, str(corpus)])
-        rows.append(report("check (cold)", wall, peak, len(files), size, code))
-        if reference:
-            print(f"guidelint cold / reference pipeline: {wall / reference['wall_s']:.2f}x")
-    if "warm" in wanted:
-        wall, peak, code = measure([*check, str(corpus)])
-        rows.append(report("check (warm, cached)", wall, peak, len(files), size, code))
+    rounds: dict[str, list[tuple[float, float, int]]] = {}  # scenario -> (wall, peak, exit) per round
+    for _ in range(args.repeat):  # the scenarios take turns, so a slow spell of the machine hits them all
+        cache = tempfile.mkdtemp(prefix="guidelint-bench-cache-")
+        check = [guidelint, "check", "--format", "json", "--exit-zero", "--cache-dir", cache, *args.extra]
+        if "reference" in wanted:
+            rounds.setdefault("reference", []).append(measure([sys.executable, str(HERE / "reference.py"), str(corpus)]))
+        if "cold" in wanted or "warm" in wanted:
+            rounds.setdefault("cold", []).append(measure([*check, str(corpus)]))
+        if "warm" in wanted:
+            rounds.setdefault("warm", []).append(measure([*check, str(corpus)]))
+        shutil.rmtree(cache, ignore_errors=True)
+        if "export" in wanted:
+            rounds.setdefault("export", []).append(
+                measure([guidelint, "export", "--include-invalid", "-o", os.devnull, str(corpus)]))
+    names = {"reference": "reference pipeline", "cold": "check (cold)", "warm": "check (warm, cached)",
+             "export": "export"}
+    best: dict[str, dict] = {}
+    for key, runs in rounds.items():
+        wall, peak, code = min(runs)
+        best[key] = report(names[key], wall, max(run[1] for run in runs), len(files), size, code)
+        best[key]["runs_s"] = [round(run[0], 3) for run in runs]
+        rows.append(best[key])
+    for top, bottom, label in (("cold", "reference", "guidelint cold / reference pipeline"),
+                               ("export", "cold", "export / cold check")):
+        if top in rounds and bottom in rounds:
+            each = [a[0] / b[0] for a, b in zip(rounds[top], rounds[bottom])]
+            spread = f" (each round: {', '.join(f'{ratio:.2f}' for ratio in each)})" if len(each) > 1 else ""
+            print(f"{label}: {best[top]['wall_s'] / best[bottom]['wall_s']:.2f}x{spread}")
+    if len(rounds.get("warm", [])) > 1:
+        print(f"warm runs: {', '.join(f'{run[0]:.3f}' for run in rounds['warm'])} s")
     if "jobs1" in wanted:
-        wall, peak, code = measure([*check, "--jobs", "1", "--no-cache", str(corpus)])
+        wall, peak, code = measure([guidelint, "check", "--format", "json", "--exit-zero", "--jobs", "1",
+                                    "--no-cache", *args.extra, str(corpus)])
         rows.append(report("check (cold, --jobs 1)", wall, peak, len(files), size, code))
     if "one" in wanted:
         # the best of five: one short process is at the mercy of the machine
         wall, peak, code = min(measure([guidelint, "check", "--exit-zero", "--no-cache", str(files[0])])
                                for _ in range(5))
         rows.append(report("check (one file)", wall, peak, 1, files[0].stat().st_size, code))
-    shutil.rmtree(cache, ignore_errors=True)
-    if "export" in wanted:
-        wall, peak, code = measure([guidelint, "export", "--include-invalid", "-o", os.devnull, str(corpus)])
-        rows.append(report("export", wall, peak, len(files), size, code))
-        cold = next((row for row in rows if row["scenario"] == "check (cold)"), None)
-        if cold:
-            print(f"export / cold check: {wall / cold['wall_s']:.2f}x")
     markdownlint = _markdownlint() if wanted & {"markdownlint", "markdownlint-one"} else None
     if markdownlint and "markdownlint" in wanted:
         wall, peak, code = measure([markdownlint, "*.md", "#node_modules"], cwd=corpus)
@@ -143,7 +158,20 @@ def main() -> None:
         rows.append(report("markdownlint-cli2 (1 file)", wall, peak, 1, files[0].stat().st_size, code))
     elif not markdownlint and wanted & {"markdownlint", "markdownlint-one"}:
         print("markdownlint-cli2 not available (no npm): no ratio this run")
-    (HERE / "last-run.json").write_text(json.dumps({"floor_s": round(floor, 3), "rows": rows}, indent=2) + "\n")
+    counted = None
+    if "instructions" in wanted:
+        if shutil.which("valgrind"):
+            from instructions import measure as count_instructions
+
+            counted = {name: round(value, 2) for name, value in count_instructions(40, corpus).items()}
+            print("instructions a guide (millions, callgrind, 40 guides): "
+                  + ", ".join(f"{name} {value}" for name, value in counted.items())
+                  + f"; check / reference {counted['check'] / counted['reference']:.2f}x, "
+                  f"export / check {counted['export'] / counted['check']:.2f}x")
+        else:
+            print("valgrind not available: no instruction counts this run")
+    (HERE / "last-run.json").write_text(json.dumps({"floor_s": round(floor, 3), "rows": rows,
+                                                    "instructions_millions": counted}, indent=2) + "\n")
 
 
 if __name__ == "__main__":
