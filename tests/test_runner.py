@@ -254,6 +254,7 @@ def test_an_unchanged_run_is_answered_from_its_snapshot_alone(tmp_path, monkeypa
 
 @pytest.mark.usefixtures("snapshots_for_small_runs")
 def test_a_changed_file_is_linted_again_and_the_snapshot_follows(tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(runner, "SNAPSHOT_SLACK", 0)  # rewritten for any change
     folder = _corpus(tmp_path, copies=1)
     _age(folder)
     cache_dir = tmp_path / "cache"
@@ -318,3 +319,23 @@ def test_each_kind_of_run_has_its_own_snapshot_and_only_the_newest_are_kept(tmp_
     few = sorted(str(path) for path in folder.iterdir())[:9]  # under SNAPSHOT_MIN_FILES: no snapshot
     check("--cache-dir", str(cache_dir), *few)
     assert len(_snapshots(cache_dir)) == 4
+
+
+@pytest.mark.usefixtures("snapshots_for_small_runs")
+def test_a_snapshot_out_of_date_for_a_few_files_is_kept_and_they_are_looked_up(tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(runner, "SNAPSHOT_SLACK", 0.1)  # 1 file of 13 is within it, 2 are not
+    folder = _corpus(tmp_path, copies=1)
+    _age(folder)
+    cache_dir = tmp_path / "cache"
+    check("--cache-dir", str(cache_dir), str(folder), cache=True, monkeypatch=monkeypatch)
+    (snapshot,) = _snapshots(cache_dir)
+    written = snapshot.read_bytes()
+    first, second = folder / "0-variant-a-customer-success-manager.md", folder / "0-variant-c-operations-analyst.md"
+    first.write_text(first.read_text(encoding="utf-8") + "Trailing  \n", encoding="utf-8")
+    warm = check("--cache-dir", str(cache_dir), str(folder))
+    assert warm == check("--no-cache", str(folder))
+    assert any(d["rule"] == "trailing-whitespace" and d["path"].endswith(first.name) for d in json.loads(warm[1]))
+    assert snapshot.read_bytes() == written  # one stale file: kept as it was
+    second.write_text(second.read_text(encoding="utf-8") + "Trailing  \n", encoding="utf-8")
+    assert check("--cache-dir", str(cache_dir), str(folder)) == check("--no-cache", str(folder))
+    assert snapshot.read_bytes() != written  # two: rewritten

@@ -28,6 +28,7 @@ RACY_NS = 2_000_000_000  # a file changed this recently may change again within 
 SHARD_LIMIT = 2_000  # entries kept at most in each of the 256 shards
 SNAPSHOT_MIN_FILES = 200  # a run over this many files also keeps a snapshot of itself (see ResultCache)
 SNAPSHOTS_KEPT = 4  # the newest run snapshots kept
+SNAPSHOT_SLACK = 0.01  # a snapshot out of date for at most this share of its files is not rewritten
 
 
 @dataclass(frozen=True)
@@ -444,13 +445,19 @@ class ResultCache:
             pass  # a cache that cannot be written is no cache, not an error
 
     def _snapshot_now(self) -> tuple[list[Any], list[Any]] | None:
-        """This run's snapshot (null for a file it could not trust), when it differs from the one found."""
+        """This run's snapshot (null for a file it could not trust), when the one found is missing or
+        out of date for more than SNAPSHOT_SLACK of the files. (A file it is out of date for is looked up
+        in the index and shards: rewriting the whole snapshot for a few changed files cost more.)"""
         if self.snapshot_name is None:
             return None
         signatures = [None if seen is None else seen[0] for seen in self.seen]
         results = [None if seen is None else seen[1] for seen in self.seen]
-        if self.snapshot is not None and self.snapshot == (signatures, results):  # (mostly the same objects)
-            return None
+        if self.snapshot is not None:
+            old_signatures, old_results = self.snapshot
+            stale = sum(1 for new, old, new_result, old_result in zip(signatures, old_signatures, results, old_results)
+                        if new != old or (new_result is not old_result and new_result != old_result))
+            if stale <= SNAPSHOT_SLACK * len(signatures):
+                return None
         return signatures, results
 
     def _save_snapshot(self, signatures: list[Any], results: list[Any]) -> None:
