@@ -88,18 +88,20 @@ _BREAKS = frozenset({"SoftBreak", "HardBreak"})
 
 
 class _Labelled:
-    """A list item or paragraph split into its label, the text after it and what is nested in it."""
+    """A list item or paragraph split into its label, the text after it and what is nested in it.
+
+    Made by `_Builder._labelled` only, which fills in the slots without an __init__ call (~130 a guide):
+    `label`, `rest` (an Entry: the text after the label), `nested` (nested list items), `blocks` (other
+    nested blocks), `start` (where the label, or the text when there is none, starts) and `end` (where
+    the whole piece, nested content included, ends)."""
 
     __slots__ = ("label", "rest", "nested", "blocks", "start", "end")
-
-    def __init__(self, label: str | None, rest: Entry | None, nested: list[Node], blocks: list[Node],
-                 start: int, end: int) -> None:
-        self.label = label
-        self.rest = rest  # the text after the label
-        self.nested = nested  # nested list items
-        self.blocks = blocks  # other nested blocks
-        self.start = start  # where the label (or the text, when there is none) starts
-        self.end = end  # where the whole piece, nested content included, ends
+    label: str | None
+    rest: Entry | None
+    nested: list[Node]
+    blocks: list[Node]
+    start: int
+    end: int
 
 
 class _Builder:
