@@ -68,17 +68,14 @@ class Inline(Node):
     Emphasis, Link, ... Nested markup is not kept: an element's `text` is the plain text of everything
     inside it (a break is a space; HTML, footnote references and task markers add nothing). `text` is
     the run's plain text before white space is folded. One tuple per element instead of one object per
-    event: inline events are two thirds of a guide's events."""
+    event: inline events are two thirds of a guide's events.
+
+    Made by `parse` only, which fills in the slots without an __init__ call (~150 runs a guide): tag
+    "Inline", no children, and `end` and `text` set when the run closes."""
 
     __slots__ = ("items", "text")
-
-    def __init__(self, start: int) -> None:
-        self.tag = "Inline"  # (as in _DetailNode)
-        self.start = start
-        self.end = start
-        self.children = _NO_CHILDREN
-        self.items: list[tuple[str, int, int, str]] = []
-        self.text = ""
+    items: list[tuple[str, int, int, str]]
+    text: str
 
     def plain(self) -> str:
         return " ".join(self.text.split())
@@ -199,7 +196,7 @@ def parse(text: str, base: int = 0) -> Tree:
                     if tag in _INLINE_CONTAINERS:
                         if not depth:
                             if run is None:
-                                run = _new_node(Inline)  # Inline(start), without a call to __init__
+                                run = _new_node(Inline)  # (see Inline)
                                 run.tag = "Inline"
                                 run.start = run.end = start
                                 run.children = _NO_CHILDREN
