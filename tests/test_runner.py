@@ -27,6 +27,19 @@ def _corpus(tmp_path, copies: int = 6):
     return folder
 
 
+def _stored(path) -> dict:
+    """A cache file's content (its first line is the checksum of the rest)."""
+    head, body = path.read_bytes().split(b"\n", 1)
+    assert runner.checked(path.read_bytes()) == body, f"{path} does not match its checksum {head!r}"
+    return json.loads(body)
+
+
+def _store(path, content: dict) -> None:
+    """Write a cache file as guidelint does, with a valid checksum: what it holds is then checked on its
+    own merits."""
+    path.write_bytes(runner.with_checksum(json.dumps(content).encode("utf-8")))
+
+
 def check(*args: str, cache: bool = False, monkeypatch=None):
     if cache:
         monkeypatch.delenv("GUIDELINT_NO_CACHE")
@@ -48,9 +61,9 @@ def test_warm_run_equals_cold_and_corrupt_cache_is_ignored(tmp_path, monkeypatch
     cache_dir = tmp_path / "cache"
     cold = check("--cache-dir", str(cache_dir), str(folder), cache=True, monkeypatch=monkeypatch)
     shards = sorted(path for path in (cache_dir / f"v{runner.CACHE_FORMAT}").glob("*.json") if path.name != "index.json")
-    entries = {key for shard in shards for key in json.loads(shard.read_text())["entries"]}
+    entries = {key for shard in shards for key in _stored(shard)["entries"]}
     assert len(entries) == 11  # 13 files; the empty and the Latin-1 one are never cached
-    assert all(key[:2] + ".json" == shard.name for shard in shards for key in json.loads(shard.read_text())["entries"])
+    assert all(key[:2] + ".json" == shard.name for shard in shards for key in _stored(shard)["entries"])
     warm = check("--cache-dir", str(cache_dir), str(folder))
     assert warm == cold
     for shard in shards:
@@ -61,14 +74,14 @@ def test_warm_run_equals_cold_and_corrupt_cache_is_ignored(tmp_path, monkeypatch
     assert check("--cache-dir", str(cache_dir), str(folder)) == cold
     for shard in shards:
         keys = [key for key in entries if key[:2] + ".json" == shard.name]
-        shard.write_text(json.dumps({"version": "0.1.0", "entries": {key: [[1, 2, 3]] for key in keys}}))
+        _store(shard, {"version": "0.1.0", "entries": {key: [[1, 2, 3]] for key in keys}})
     assert check("--cache-dir", str(cache_dir), str(folder)) == cold  # malformed rows: recomputed
     row = [1, 1, "GL999", 1, 1, "nope", 3, "m", None, "f"]
     corpus_row = ["GL002", "k", "k", 1, 1, 1, 1, "c", False]  # GL002 is no corpus rule
     for foreign in ([[row], []], [[], [corpus_row]]):
         for shard in shards:
             keys = [key for key in entries if key[:2] + ".json" == shard.name]
-            shard.write_text(json.dumps({"version": "0.1.0", "entries": {key: foreign for key in keys}}))
+            _store(shard, {"version": "0.1.0", "entries": {key: foreign for key in keys}})
         assert check("--cache-dir", str(cache_dir), str(folder)) == cold  # well-formed but foreign: recomputed
 
 
@@ -115,7 +128,7 @@ def test_unchanged_files_are_known_by_their_stat_and_never_read(tmp_path, monkey
     _age(folder)
     cache_dir = tmp_path / "cache"
     cold = check("--cache-dir", str(cache_dir), str(folder), cache=True, monkeypatch=monkeypatch)
-    index = json.loads((cache_dir / f"v{runner.CACHE_FORMAT}" / "index.json").read_text())["entries"]
+    index = _stored(cache_dir / f"v{runner.CACHE_FORMAT}" / "index.json")["entries"]
     assert sorted(os.path.basename(path) for path in index) == sorted(
         path.name for path in folder.iterdir() if path.name not in ("0-empty.md", "0-latin1.md"))
     with monkeypatch.context() as patched:
@@ -151,7 +164,7 @@ def test_recently_written_files_are_not_indexed(tmp_path, monkeypatch) -> None:
     assert not (cache_dir / f"v{runner.CACHE_FORMAT}" / "index.json").exists()
     time.sleep(RACY_S + 0.05)
     check("--cache-dir", str(cache_dir), str(folder))  # results from the content cache, now indexed
-    assert len(json.loads((cache_dir / f"v{runner.CACHE_FORMAT}" / "index.json").read_text())["entries"]) == 11
+    assert len(_stored(cache_dir / f"v{runner.CACHE_FORMAT}" / "index.json")["entries"]) == 11
 
 
 def test_index_entries_belong_to_their_settings(tmp_path, monkeypatch) -> None:
@@ -237,7 +250,7 @@ def test_an_unchanged_run_is_answered_from_its_snapshot_alone(tmp_path, monkeypa
     cache_dir = tmp_path / "cache"
     cold = check("--cache-dir", str(cache_dir), str(folder), cache=True, monkeypatch=monkeypatch)
     (snapshot,) = _snapshots(cache_dir)
-    entries = json.loads(snapshot.read_text())["entries"]
+    entries = _stored(snapshot)["entries"]
     names = sorted(path.name for path in folder.iterdir())
     assert [signature is None for signature in entries["signatures"]] == [name in UNCACHED for name in names]
     assert [result is None for result in entries["results"]] == [name in UNCACHED for name in names]
@@ -267,11 +280,11 @@ def test_a_changed_file_is_linted_again_and_the_snapshot_follows(tmp_path, monke
     assert any(d["rule"] == "required-section" and d["path"].endswith(guide.name) for d in json.loads(warm[1]))
     (snapshot,) = _snapshots(cache_dir)
     position = sorted(path.name for path in folder.iterdir()).index(guide.name)
-    assert json.loads(snapshot.read_text())["entries"]["signatures"][position] is None  # just written: racy
+    assert _stored(snapshot)["entries"]["signatures"][position] is None  # just written: racy
     time.sleep(RACY_S + 0.05)
     assert check("--cache-dir", str(cache_dir), str(folder)) == warm
     stat = guide.stat()
-    assert json.loads(snapshot.read_text())["entries"]["signatures"][position] == [
+    assert _stored(snapshot)["entries"]["signatures"][position] == [
         stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns]  # settled now: trusted next time
 
 
@@ -279,7 +292,7 @@ def test_a_changed_file_is_linted_again_and_the_snapshot_follows(tmp_path, monke
 @pytest.mark.parametrize("damage", [
     "{not json",
     "[" * 100_000 + "]" * 100_000,
-    json.dumps({"version": "0.1.0", "entries": {"signatures": [], "results": []}}),  # another file list
+    "short",  # a snapshot of another file list
     "rows",  # each result replaced by a malformed one
     "foreign",  # each result a finding of a rule this guidelint does not have
     "signatures",  # each signature a string
@@ -292,16 +305,40 @@ def test_a_damaged_snapshot_is_ignored(tmp_path, monkeypatch, damage) -> None:
     cache_dir = tmp_path / "cache"
     cold = check("--cache-dir", str(cache_dir), str(folder), cache=True, monkeypatch=monkeypatch)
     (snapshot,) = _snapshots(cache_dir)
-    entries = json.loads(snapshot.read_text())["entries"]
+    entries = _stored(snapshot)["entries"]
     if damage == "rows":
         entries["results"] = [[[1, 2, 3]] for _ in entries["results"]]
     elif damage == "foreign":
         entries["results"] = [[[[1, 1, "GL999", 1, 1, "nope", 3, "m", None, "f"]], []] for _ in entries["results"]]
+    elif damage == "short":
+        entries = {"signatures": [], "results": []}
     elif damage == "signatures":
         entries["signatures"] = ["12" for _ in entries["signatures"]]
     else:
         entries = None
-    snapshot.write_text(damage if entries is None else json.dumps({"version": __version__, "entries": entries}))
+    if entries is None:
+        snapshot.write_text(damage)
+    else:
+        _store(snapshot, {"version": __version__, "entries": entries})
+    assert check("--cache-dir", str(cache_dir), str(folder)) == cold
+
+
+@pytest.mark.usefixtures("snapshots_for_small_runs")
+def test_a_cache_file_damaged_into_other_valid_json_is_ignored(tmp_path, monkeypatch) -> None:
+    """One byte lost inside a rule name, or a digit changed, still parses: the checksum catches it."""
+    folder = _corpus(tmp_path, copies=1)
+    _age(folder)
+    cache_dir = tmp_path / "cache"
+    cold = check("--cache-dir", str(cache_dir), str(folder), cache=True, monkeypatch=monkeypatch)
+    damaged = 0
+    for path in (cache_dir / f"v{runner.CACHE_FORMAT}").rglob("*.json"):
+        data = path.read_bytes()
+        changed = data.replace(b"required-section", b"required-sectio", 1).replace(b',"GL204",1,', b',"GL204",2,', 1)
+        if changed != data:
+            json.loads(changed.split(b"\n", 1)[1])  # still valid JSON
+            path.write_bytes(changed)
+            damaged += 1
+    assert damaged >= 2  # a shard and the snapshot
     assert check("--cache-dir", str(cache_dir), str(folder)) == cold
 
 
@@ -339,3 +376,42 @@ def test_a_snapshot_out_of_date_for_a_few_files_is_kept_and_they_are_looked_up(t
     second.write_text(second.read_text(encoding="utf-8") + "Trailing  \n", encoding="utf-8")
     assert check("--cache-dir", str(cache_dir), str(folder)) == check("--no-cache", str(folder))
     assert snapshot.read_bytes() != written  # two: rewritten
+
+
+@pytest.mark.usefixtures("snapshots_for_small_runs")
+@pytest.mark.parametrize("seed", [1, 2])
+def test_random_edits_settings_and_damage_never_give_a_cached_wrong_answer(tmp_path, monkeypatch, seed) -> None:
+    """Thirty random steps over a folder and its cache: each run with the cache equals a run without."""
+    import random
+
+    chance = random.Random(seed)
+    monkeypatch.setattr(runner, "SNAPSHOT_SLACK", chance.choice([0, 0.2]))
+    folder = _corpus(tmp_path, copies=1)
+    _age(folder)
+    cache_dir = tmp_path / "cache"
+    monkeypatch.delenv("GUIDELINT_NO_CACHE")
+    selections = [(), ("--select", "ALL"), ("--select", "GL301,GL302")]
+    for _ in range(30):
+        guides = sorted(folder.iterdir())
+        step = chance.choice(["append", "same", "remove", "copy", "damage", "settle", "nothing"])
+        guide = chance.choice(guides)
+        if step == "append":
+            guide.write_bytes(guide.read_bytes() + chance.choice([b"Trailing  \n", b"## More\n", b"\n"]))
+        elif step == "same":  # the same bytes again: only the timestamps move
+            guide.write_bytes(guide.read_bytes())
+        elif step == "remove" and len(guides) > 11:
+            guide.unlink()
+        elif step == "copy":
+            shutil.copy(guide, folder / f"copy-{chance.randrange(10**6)}.md")
+        elif step == "damage" and cache_dir.exists():
+            stored = [path for path in cache_dir.rglob("*.json")]
+            if stored:
+                victim = chance.choice(stored)
+                data = victim.read_bytes()
+                cut = chance.randrange(len(data) + 1)
+                victim.write_bytes(data[:cut] + chance.choice([b"", b"]", b"x", b"{}"]) + data[cut + 1:])
+        elif step == "settle":
+            time.sleep(RACY_S + 0.05)
+        selection = chance.choice(selections)
+        warm = check("--cache-dir", str(cache_dir), *selection, str(folder))
+        assert warm == check("--no-cache", *selection, str(folder)), (step, guide.name, selection)

@@ -22,7 +22,7 @@ from .rules import REGISTRY, CorpusEntry
 from .fileio import TooLarge, read_limited, replace_file
 from .source import encode
 
-CACHE_FORMAT = 4
+CACHE_FORMAT = 5  # 5: each file starts with the checksum of its body
 INDEX_LIMIT = 200_000  # files remembered by their stat in the index
 RACY_NS = 2_000_000_000  # a file changed this recently may change again within its timestamp
 SHARD_LIMIT = 2_000  # entries kept at most in each of the 256 shards
@@ -263,8 +263,9 @@ class ResultCache:
     """Lint results keyed by file content + configuration + schema + rules data + guidelint version.
 
     256 JSON shards by the key's first two hex digits, each read on first use and replaced atomically
-    when it changed, so a one-file run reads one small shard. Anything unreadable is ignored: a corrupt
-    or foreign cache costs a cold run, never a wrong answer.
+    when it changed, so a one-file run reads one small shard. Each file carries the checksum of its
+    contents. Anything unreadable, damaged or malformed is ignored: a corrupt or foreign cache costs a
+    cold run, never a wrong answer.
 
     An index maps each file (absolute path) to its stat signature (size, mtime, inode, ctime) and the key
     of the content it had, so a run over unchanged files reads no file at all. An entry is recorded only
@@ -298,11 +299,17 @@ class ResultCache:
             self.empty = True
 
     def _read_json(self, name: str) -> dict[str, Any]:
+        """A cache file's entries; {} when it is missing, damaged or not this version's."""
         try:
-            with open(os.path.join(self.folder, name), encoding="utf-8") as handle:
-                data = json.load(handle)
-            if isinstance(data, dict) and data.get("version") == __version__ and isinstance(data.get("entries"), dict):
-                return data["entries"]
+            with open(os.path.join(self.folder, name), "rb") as handle:
+                data = handle.read()
+            body = checked(data)
+            if body is None:
+                return {}
+            content = json.loads(body)
+            if isinstance(content, dict) and content.get("version") == __version__ and \
+                    isinstance(content.get("entries"), dict):
+                return content["entries"]
         except (OSError, ValueError, RecursionError):
             pass
         return {}
@@ -476,7 +483,22 @@ class ResultCache:
         if limit is not None and len(entries) > limit:  # oldest first out: dicts keep insertion order
             entries = dict(list(entries.items())[-limit:])
         data = json.dumps({"version": __version__, "entries": entries}, separators=(",", ":"))
-        replace_file(os.path.join(self.folder, name), data.encode("utf-8"), mode=0o600, sync=False)
+        replace_file(os.path.join(self.folder, name), with_checksum(data.encode("utf-8")), mode=0o600, sync=False)
+
+
+def with_checksum(body: bytes) -> bytes:
+    """A cache file: the SHA-256 of its JSON body on the first line, then the body."""
+    return hashlib.sha256(body).hexdigest().encode("ascii") + b"\n" + body
+
+
+def checked(data: bytes) -> bytes | None:
+    """The JSON body of a cache file, or None when it does not match its checksum. A damaged file that
+    is still valid JSON (a byte lost inside a message, a digit changed) would otherwise be a wrong
+    answer; hashing 5 MB takes ~5 ms."""
+    head, newline, body = data.partition(b"\n")
+    if not newline or hashlib.sha256(body).hexdigest().encode("ascii") != head:
+        return None
+    return body
 
 
 # --- progress ---------------------------------------------------------------------------------------------
