@@ -10,7 +10,8 @@ registry into bench/.tools when npm is present), and instructions per guide coun
 (bench/instructions.py), which this shared machine's noise cannot move.
 Each scenario is a fresh process; peak memory is that process tree's maximum resident set size.
 With --repeat N, the reference, cold, warm and export runs take turns N times; each row shows the
-fastest of its N runs, and the ratios are given for each round and for the fastest runs.
+fastest of its N runs, and the ratios are given for the fastest runs, for each round and their median
+(a round's runs share the machine's mood, so its ratio is the fairer one).
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -133,7 +135,8 @@ def main() -> None:
                                ("export", "cold", "export / cold check")):
         if top in rounds and bottom in rounds:
             each = [a[0] / b[0] for a, b in zip(rounds[top], rounds[bottom])]
-            spread = f" (each round: {', '.join(f'{ratio:.2f}' for ratio in each)})" if len(each) > 1 else ""
+            spread = (f" (each round: {', '.join(f'{ratio:.2f}' for ratio in each)}; median "
+                      f"{statistics.median(each):.2f})") if len(each) > 1 else ""
             print(f"{label}: {best[top]['wall_s'] / best[bottom]['wall_s']:.2f}x{spread}")
     if len(rounds.get("warm", [])) > 1:
         print(f"warm runs: {', '.join(f'{run[0]:.3f}' for run in rounds['warm'])} s")
