@@ -238,6 +238,14 @@ def _reads(monkeypatch) -> list[str]:
 UNCACHED = ("0-empty.md", "0-latin1.md")  # never cached: linted every time
 
 
+def _cached_corpus(tmp_path, monkeypatch):
+    """The 13 sample guides, settled, after a first run that filled the cache: (folder, cache, output)."""
+    folder = _corpus(tmp_path, copies=1)
+    _age(folder)
+    cache_dir = tmp_path / "cache"
+    return folder, cache_dir, check("--cache-dir", str(cache_dir), str(folder), cache=True, monkeypatch=monkeypatch)
+
+
 @pytest.fixture
 def snapshots_for_small_runs(monkeypatch):
     monkeypatch.setattr(runner, "SNAPSHOT_MIN_FILES", 10)
@@ -268,10 +276,7 @@ def test_an_unchanged_run_is_answered_from_its_snapshot_alone(tmp_path, monkeypa
 @pytest.mark.usefixtures("snapshots_for_small_runs")
 def test_a_changed_file_is_linted_again_and_the_snapshot_follows(tmp_path, monkeypatch) -> None:
     monkeypatch.setattr(runner, "SNAPSHOT_SLACK", 0)  # rewritten for any change
-    folder = _corpus(tmp_path, copies=1)
-    _age(folder)
-    cache_dir = tmp_path / "cache"
-    check("--cache-dir", str(cache_dir), str(folder), cache=True, monkeypatch=monkeypatch)
+    folder, cache_dir, _ = _cached_corpus(tmp_path, monkeypatch)
     guide = folder / "0-variant-b-marketing-manager.md"
     guide.write_text(guide.read_text(encoding="utf-8").replace("## Interview Questions", "## Interview Question!", 1),
                      encoding="utf-8")
@@ -300,10 +305,7 @@ def test_a_changed_file_is_linted_again_and_the_snapshot_follows(tmp_path, monke
 def test_a_damaged_snapshot_is_ignored(tmp_path, monkeypatch, damage) -> None:
     from guidelint import __version__
 
-    folder = _corpus(tmp_path, copies=1)
-    _age(folder)
-    cache_dir = tmp_path / "cache"
-    cold = check("--cache-dir", str(cache_dir), str(folder), cache=True, monkeypatch=monkeypatch)
+    folder, cache_dir, cold = _cached_corpus(tmp_path, monkeypatch)
     (snapshot,) = _snapshots(cache_dir)
     entries = _stored(snapshot)["entries"]
     if damage == "rows":
@@ -326,10 +328,7 @@ def test_a_damaged_snapshot_is_ignored(tmp_path, monkeypatch, damage) -> None:
 @pytest.mark.usefixtures("snapshots_for_small_runs")
 def test_a_cache_file_damaged_into_other_valid_json_is_ignored(tmp_path, monkeypatch) -> None:
     """One byte lost inside a rule name, or a digit changed, still parses: the checksum catches it."""
-    folder = _corpus(tmp_path, copies=1)
-    _age(folder)
-    cache_dir = tmp_path / "cache"
-    cold = check("--cache-dir", str(cache_dir), str(folder), cache=True, monkeypatch=monkeypatch)
+    folder, cache_dir, cold = _cached_corpus(tmp_path, monkeypatch)
     damaged = 0
     for path in (cache_dir / f"v{runner.CACHE_FORMAT}").rglob("*.json"):
         data = path.read_bytes()
@@ -344,10 +343,7 @@ def test_a_cache_file_damaged_into_other_valid_json_is_ignored(tmp_path, monkeyp
 
 @pytest.mark.usefixtures("snapshots_for_small_runs")
 def test_each_kind_of_run_has_its_own_snapshot_and_only_the_newest_are_kept(tmp_path, monkeypatch) -> None:
-    folder = _corpus(tmp_path, copies=1)
-    _age(folder)
-    cache_dir = tmp_path / "cache"
-    check("--cache-dir", str(cache_dir), str(folder), cache=True, monkeypatch=monkeypatch)
+    folder, cache_dir, _ = _cached_corpus(tmp_path, monkeypatch)
     for code in ("GL301", "GL302", "GL303", "GL304", "GL301"):
         narrow = check("--cache-dir", str(cache_dir), "--select", code, str(folder))
         assert narrow == check("--no-cache", "--select", code, str(folder))
@@ -361,10 +357,7 @@ def test_each_kind_of_run_has_its_own_snapshot_and_only_the_newest_are_kept(tmp_
 @pytest.mark.usefixtures("snapshots_for_small_runs")
 def test_a_snapshot_out_of_date_for_a_few_files_is_kept_and_they_are_looked_up(tmp_path, monkeypatch) -> None:
     monkeypatch.setattr(runner, "SNAPSHOT_SLACK", 0.1)  # 1 file of 13 is within it, 2 are not
-    folder = _corpus(tmp_path, copies=1)
-    _age(folder)
-    cache_dir = tmp_path / "cache"
-    check("--cache-dir", str(cache_dir), str(folder), cache=True, monkeypatch=monkeypatch)
+    folder, cache_dir, _ = _cached_corpus(tmp_path, monkeypatch)
     (snapshot,) = _snapshots(cache_dir)
     written = snapshot.read_bytes()
     first, second = folder / "0-variant-a-customer-success-manager.md", folder / "0-variant-c-operations-analyst.md"
