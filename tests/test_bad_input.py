@@ -256,3 +256,37 @@ def test_thousands_of_fixes_are_applied_in_linear_time(tmp_path) -> None:
                     str(blanks), str(tags)], capture_output=True, text=True, timeout=120)
     assert blanks.read_text(encoding="utf-8") == GUIDE_HEAD + "## Interview Questions\n\n" + "x\n" * 20_000
     assert tags.read_text(encoding="utf-8").splitlines()[2] == "tags: [" + ", ".join(f"t{i}" for i in range(50)) + "]"
+
+
+def test_two_runs_fixing_the_same_files_at_once_leave_every_file_whole(tmp_path) -> None:
+    """Two `guidelint fix` processes over the same 120 guides at the same time. A file one of them
+    changed after the other read it is refused by the other with a one-line message; every file ends
+    as exactly one run alone would leave it (no file truncated or half-written), and no temporary file
+    is left behind."""
+    import shutil
+    import subprocess
+    import sys
+
+    from conftest import SAMPLES
+
+    sources = [SAMPLES / "invalid" / "defects.md", *sorted(SAMPLES.glob("*.md"))]
+    shared, alone = tmp_path / "shared", tmp_path / "alone"
+    for folder in (shared, alone):
+        folder.mkdir()
+        for index in range(30):
+            for source in sources:
+                shutil.copy(source, folder / f"{index}-{source.name}")
+    command = [sys.executable, "-m", "guidelint", "fix", "--no-cache", "--exit-zero", "--jobs", "2"]
+    single = subprocess.run([*command, str(alone)], capture_output=True, text=True, timeout=300, check=True)
+    expected = {line.replace(str(alone), str(shared)) for line in single.stderr.splitlines()}
+    first, second = (subprocess.Popen([*command, str(shared)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                      text=True) for _ in range(2))
+    errors = [run.communicate(timeout=300)[1] for run in (first, second)]
+    assert {first.returncode, second.returncode} <= {0, 2}  # 2: a write was refused, and said so
+    for message in "".join(errors).splitlines():
+        assert message in expected or message.endswith("file changed while it was being fixed; not written"), message
+    for path in sorted(alone.iterdir()):
+        assert (shared / path.name).read_bytes() == path.read_bytes(), path.name
+    assert sorted(path.name for path in shared.iterdir()) == sorted(path.name for path in alone.iterdir())
+    assert any((alone / name).read_bytes() != source.read_bytes()
+               for name, source in ((f"0-{source.name}", source) for source in sources))  # fixes happened
