@@ -397,7 +397,7 @@ def test_random_edits_settings_and_damage_never_give_a_cached_wrong_answer(tmp_p
         elif step == "copy":
             shutil.copy(guide, folder / f"copy-{chance.randrange(10**6)}.md")
         elif step == "damage" and cache_dir.exists():
-            stored = [path for path in cache_dir.rglob("*.json")]
+            stored = list(cache_dir.rglob("*.json"))
             if stored:
                 victim = chance.choice(stored)
                 data = victim.read_bytes()
