@@ -70,8 +70,7 @@ class Inline(Node):
     the run's plain text before white space is folded. One tuple per element instead of one object per
     event: inline events are two thirds of a guide's events.
 
-    Made by `parse` only, which fills in the slots without an __init__ call (~150 runs a guide): tag
-    "Inline", no children, and `end` and `text` set when the run closes."""
+    Made by `_open` and finished by `_close`, both used by `parse` only."""
 
     __slots__ = ("items", "text")
     items: list[tuple[str, int, int, str]]
@@ -118,6 +117,19 @@ _INLINE_CONTAINERS = frozenset({"Emphasis", "Strong", "Strikethrough", "Link", "
                                 "Subscript"})
 
 
+def _open(children: list[Node], start: int) -> Inline:
+    """A new run at `start`, appended to `children` (a function, not Inline(start): a class call with an
+    __init__ costs a second frame, and there are ~150 runs a guide)."""
+    run = _new_node(Inline)
+    run.tag = "Inline"
+    run.start = run.end = start
+    run.children = _NO_CHILDREN
+    run.items = []
+    run.text = ""
+    children.append(run)
+    return run
+
+
 def _close(run: Inline) -> None:
     items = run.items
     run.end = items[-1][2]
@@ -149,10 +161,8 @@ def parse(text: str, base: int = 0) -> Tree:
                 if not depth:
                     run.items.append((*top, "".join(pieces)))  # type: ignore[union-attr]
             else:
-                if run is not None:  # _close(run), written out: this is the most frequent event
-                    items = run.items
-                    run.end = items[-1][2]
-                    run.text = items[0][3] if len(items) == 1 else "".join([item[3] for item in items])
+                if run is not None:
+                    _close(run)
                     run = None
                 stack.pop()
                 children = stack[-1].children
@@ -196,13 +206,7 @@ def parse(text: str, base: int = 0) -> Tree:
                     if tag in _INLINE_CONTAINERS:
                         if not depth:
                             if run is None:
-                                run = _new_node(Inline)  # (see Inline)
-                                run.tag = "Inline"
-                                run.start = run.end = start
-                                run.children = _NO_CHILDREN
-                                run.items = []
-                                run.text = ""
-                                children.append(run)
+                                run = _open(children, start)
                             top = (tag, start, end)
                             pieces = []
                         depth += 1
@@ -237,15 +241,8 @@ def parse(text: str, base: int = 0) -> Tree:
             pieces.append(piece)
         else:
             if run is None:
-                run = _new_node(Inline)  # as above
-                run.tag = "Inline"
-                run.start = run.end = start
-                run.children = _NO_CHILDREN
-                run.items = [(kind, start, end, piece)]
-                run.text = ""
-                children.append(run)
-            else:
-                run.items.append((kind, start, end, piece))
+                run = _open(children, start)
+            run.items.append((kind, start, end, piece))
     if run is not None:
         _close(run)
     return Tree(root, too_deep_at, code_spans, frozenset(html_spans))
