@@ -292,7 +292,9 @@ class ResultCache:
         self.pending: dict[str, tuple[str, list[Any], str]] = {}  # path -> (absolute, index entry, its key)
         self.snapshot_name: str | None = None  # this run's snapshot, when it keeps one
         self.snapshot: tuple[list[Any], list[Any]] | None = None  # the one found: signatures, results
-        self.seen: list[tuple[list[int], list[Any]] | None] = []  # per position: signature and result
+        # this run, per position: each file's trusted stat signature and its cached result (or None)
+        self.signatures: list[list[int] | None] = []
+        self.results: list[list[Any] | None] = []
         try:  # nothing stored yet: nothing can hit, so files are not read and hashed here at all
             self.empty = not any(name.endswith(".json") for name in os.listdir(self.folder))
         except OSError:
@@ -352,7 +354,8 @@ class ResultCache:
 
     def begin(self, linter: Linter, files: list[str]) -> None:
         """Before a run's lookups: find the snapshot of this same run, if one was kept."""
-        self.seen = [None] * len(files)
+        self.signatures = [None] * len(files)
+        self.results = [None] * len(files)
         if len(files) < SNAPSHOT_MIN_FILES:
             return
         config = linter.config
@@ -377,7 +380,7 @@ class ResultCache:
                 cached = self.snapshot[1][position]
                 outcome = self._decoded(path, cached)
                 if outcome is not None:
-                    self.seen[position] = (signature, cached)
+                    self._saw(position, signature, cached)
                     return outcome
         if self.empty:
             return None
@@ -392,8 +395,12 @@ class ResultCache:
             return None
         self._remember(path, key)
         if position is not None and signature is not None:
-            self.seen[position] = (signature, cached)
+            self._saw(position, signature, cached)
         return outcome
+
+    def _saw(self, position: int, signature: list[int], result: list[Any]) -> None:
+        self.signatures[position] = signature
+        self.results[position] = result
 
     @staticmethod
     def _decoded(path: str, cached: Any) -> FileOutcome | None:
@@ -424,15 +431,15 @@ class ResultCache:
         result = [[_encode_diagnostic(d) for d in outcome.diagnostics], [entry.to_row() for entry in outcome.corpus]]
         self._shard(outcome.cache_key)[outcome.cache_key] = result
         self.dirty.add(outcome.cache_key[:2])
-        if position is not None and outcome.index_entry is not None:
-            self.seen[position] = (outcome.index_entry[:4], result)
         if outcome.index_entry is not None:  # the worker saw the file stay put while it read it
             self.pending[outcome.path] = (self._absolute(outcome.path), outcome.index_entry, outcome.cache_key)
+            if position is not None:
+                self._saw(position, outcome.index_entry[:4], result)
         self._remember(outcome.path, outcome.cache_key)
 
     def save(self) -> None:
         snapshot = self._snapshot_now()
-        if not self.dirty and not self.index_dirty and snapshot is None:
+        if not self.dirty and not self.index_dirty and not snapshot:
             return
         try:
             os.makedirs(self.folder, exist_ok=True)
@@ -446,33 +453,32 @@ class ResultCache:
                 self._write(f"{name}.json", self.shards[name], SHARD_LIMIT)
             if self.index_dirty and self.index is not None:
                 self._write("index.json", self.index, INDEX_LIMIT)
-            if snapshot is not None:
-                self._save_snapshot(*snapshot)
+            if snapshot:
+                self._save_snapshot()
         except OSError:
             pass  # a cache that cannot be written is no cache, not an error
 
-    def _snapshot_now(self) -> tuple[list[Any], list[Any]] | None:
-        """This run's snapshot (null for a file it could not trust), when the one found is missing or
-        out of date for more than SNAPSHOT_SLACK of the files. (A file it is out of date for is looked up
-        in the index and shards: rewriting the whole snapshot for a few changed files cost more.)"""
+    def _snapshot_now(self) -> bool:
+        """Whether to write this run's snapshot (null for a file it could not trust): when the one found
+        is missing or out of date for more than SNAPSHOT_SLACK of the files. (A file it is out of date
+        for is looked up in the index and shards: rewriting the whole snapshot for a few changed files
+        cost more.)"""
         if self.snapshot_name is None:
-            return None
-        signatures = [None if seen is None else seen[0] for seen in self.seen]
-        results = [None if seen is None else seen[1] for seen in self.seen]
-        if self.snapshot is not None:
-            old_signatures, old_results = self.snapshot
-            stale = sum(1 for new, old, new_result, old_result in zip(signatures, old_signatures, results, old_results)
-                        if new != old or (new_result is not old_result and new_result != old_result))
-            if stale <= SNAPSHOT_SLACK * len(signatures):
-                return None
-        return signatures, results
+            return False
+        if self.snapshot is None:
+            return True
+        old_signatures, old_results = self.snapshot
+        stale = sum(1 for new, old, new_result, old_result
+                    in zip(self.signatures, old_signatures, self.results, old_results)
+                    if new != old or (new_result is not old_result and new_result != old_result))
+        return stale > SNAPSHOT_SLACK * len(self.signatures)
 
-    def _save_snapshot(self, signatures: list[Any], results: list[Any]) -> None:
+    def _save_snapshot(self) -> None:
         """Write this run's snapshot, then keep only the newest few."""
         assert self.snapshot_name is not None
         runs = os.path.join(self.folder, "runs")
         os.makedirs(runs, exist_ok=True)
-        self._write(self.snapshot_name, {"signatures": signatures, "results": results})
+        self._write(self.snapshot_name, {"signatures": self.signatures, "results": self.results})
         kept = sorted(((entry.stat().st_mtime_ns, entry.path) for entry in os.scandir(runs)
                        if entry.name.endswith(".json")), reverse=True)
         for _, stale in kept[SNAPSHOTS_KEPT:]:
