@@ -42,8 +42,6 @@ class Outcome:
         return self.record is not None or self.encoded is not None
 
 
-
-
 def _text(entry: Entry | None, keep_markdown: bool) -> str | None:
     if entry is None:
         return None

@@ -52,14 +52,14 @@ def replacement_target(path: str) -> str | None:
     /dev/stdout, a pipe), which is written in place: renaming a file over /dev/null would replace the
     device with a regular file."""
     try:
-        status = os.stat(path)
+        mode = os.stat(path).st_mode
     except FileNotFoundError:
-        return os.path.realpath(path) if os.path.islink(path) else path
-    if stat.S_ISREG(status.st_mode):
-        return os.path.realpath(path) if os.path.islink(path) else path
-    if stat.S_ISDIR(status.st_mode):
+        mode = stat.S_IFREG  # a new file (or a dangling link): created like a regular one
+    if stat.S_ISDIR(mode):
         raise IsADirectoryError(21, "Is a directory", path)
-    return None
+    if not stat.S_ISREG(mode):
+        return None
+    return os.path.realpath(path) if os.path.islink(path) else path
 
 
 def replace_file(path: str, data: bytes, *, mode: int = 0o644, sync: bool = True) -> None:
