@@ -358,12 +358,7 @@ class ResultCache:
         self.results = [None] * len(files)
         if len(files) < SNAPSHOT_MIN_FILES:
             return
-        config = linter.config
-        if config.collections or config.per_file_ignores:
-            settings = [linter.for_path(path).settings_key(path) for path in files]
-        else:  # the same settings for every file
-            settings = [linter.settings_key(files[0])]
-        identity = json.dumps([__version__, self.cwd, files, settings]).encode("utf-8", "surrogatepass")
+        identity = json.dumps([__version__, self.cwd, files, linter.settings_keys(files)]).encode("utf-8", "surrogatepass")
         self.snapshot_name = f"runs/{hashlib.sha256(identity).hexdigest()[:32]}.json"
         if self.empty:
             return
