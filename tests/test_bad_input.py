@@ -33,6 +33,12 @@ NASTY = {
         [(2, "front-matter-syntax", "invalid YAML: anchors and aliases are not allowed here")]),
     "deep.md": (("---\nterm: x\nsteps: " + "[" * 3000 + "]" * 3000 + "\n---\n").encode(),
                 [(3, "front-matter-syntax", "invalid YAML: YAML is nested more than 64 levels deep")]),
+    # under 4,096 characters the composer reads it directly, and libyaml's own limit (1,000) speaks first
+    "deep-short.md": (("---\nterm: x\nsteps: " + "[" * 1500 + "]" * 1500 + "\n---\n").encode(),
+                      [(3, "front-matter-syntax", "invalid YAML: YAML is nested more than 64 levels deep")]),
+    # a long text with a syntax error: the depth walk meets it first and reports it once, where it is
+    "long-broken.md": (("---\nterm: x\nnotes: '" + "a" * 5000 + "\nbad: [\n---\n").encode(),
+                       [(3, "front-matter-syntax", "invalid YAML: found unexpected end of stream (while scanning a quoted scalar)")]),
     "deeper.md": (("---\nterm: x\nsteps: " + "{a: " * 100_000 + "}" * 100_000 + "\n---\n").encode(),
                   [(3, "front-matter-syntax", "invalid YAML: YAML is nested more than 64 levels deep")]),
     "bad-date.md": (b"---\npubDate: 2025-02-30\n---\n", [(2, "front-matter-syntax", "invalid YAML: cannot read value: day is out of range for month")]),

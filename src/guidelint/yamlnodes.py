@@ -12,8 +12,10 @@ import yaml
 
 try:  # the C loader is a hard requirement of speed, but keep working where libyaml is missing
     from yaml import CSafeLoader as SafeLoader
+    _C_LOADER = True
 except ImportError:  # pragma: no cover
     from yaml import SafeLoader  # type: ignore[assignment]
+    _C_LOADER = False
 
 MAX_NODES = 20_000
 MAX_DEPTH = 64  # collections inside collections; every reader of the data may recurse this deep
@@ -91,8 +93,13 @@ def _mark_offset(error: yaml.YAMLError, text: str) -> int:
     return problem.index if problem is not None else 0
 
 
+_TOO_DEEP = f"YAML is nested more than {MAX_DEPTH} levels deep"
+
+
 def _describe(error: yaml.YAMLError) -> str:
     problem = getattr(error, "problem", None)
+    if problem and "maximum nesting depth" in problem:  # libyaml 0.2.5+ stops at 1,000 levels itself
+        return _TOO_DEEP
     context = getattr(error, "context", None)
     if problem and context:
         return f"{problem} ({context})"
@@ -109,7 +116,7 @@ def _check_tree(root: Any) -> list[tuple[str, int]]:
     while stack:
         node, depth = stack.pop()
         if depth > MAX_DEPTH and not isinstance(node, yaml.ScalarNode):
-            raise YamlProblem(f"YAML is nested more than {MAX_DEPTH} levels deep", node.start_mark.index)
+            raise YamlProblem(_TOO_DEEP, node.start_mark.index)
         if id(node) in seen:
             raise YamlProblem("anchors and aliases are not allowed here", node.start_mark.index)
         seen.add(id(node))
@@ -138,7 +145,8 @@ _SHALLOW = 4096  # a text this short cannot nest deep enough to hurt the compose
 def _refuse_deep_nesting(text: str) -> None:
     """PyYAML's C composer recurses once per nesting level, and ~30,000 levels ("[[[[...") overflow the
     C stack: a crash, not an exception. Its event parser does not recurse, so a long text is measured
-    with events first. Syntax errors are left for the composer to report."""
+    with events first. The walk owns every error it meets: a syntax error, or libyaml's own depth limit
+    (which newer libyaml hits before our 65th level is read), is reported here, once, where it is."""
     parser = SafeLoader(text)
     depth = 0
     try:
@@ -149,18 +157,18 @@ def _refuse_deep_nesting(text: str) -> None:
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    raise YamlProblem(f"YAML is nested more than {MAX_DEPTH} levels deep", event.start_mark.index)
+                    raise YamlProblem(_TOO_DEEP, event.start_mark.index)
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
-    except yaml.YAMLError:
-        return
+    except yaml.YAMLError as error:
+        raise YamlProblem(_describe(error), _mark_offset(error, text)) from None
     finally:
         parser.dispose()
 
 
 def load(text: str) -> YamlDoc:
     """Compose and construct one YAML document safely; raises YamlProblem with an offset."""
-    if len(text) > _SHALLOW:
+    if len(text) > _SHALLOW or not _C_LOADER:  # the pure-Python composer recurses in Python: always walk
         _refuse_deep_nesting(text)
     loader = SafeLoader(text)
     try:
