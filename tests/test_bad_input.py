@@ -121,7 +121,8 @@ def test_json_nested_too_deeply_is_a_config_error(tmp_path, monkeypatch, kind) -
     monkeypatch.chdir(tmp_path)
     if kind == "schema":
         (tmp_path / "guidelint.toml").write_text('schema = "deep.json"\n')
-        args, message = ["check", "g.md"], f"{tmp_path / 'deep.json'}: schema is nested too deeply"
+        args, message = ["check", "g.md"], (f"{tmp_path / 'guidelint.toml'}:1: schema: "
+                                                f"{tmp_path / 'deep.json'}: schema is nested too deeply")
     else:
         args, message = ["check", "--baseline", "deep.json", "g.md"], "deep.json: baseline is not valid JSON: nested too deeply"
     result = CliRunner().invoke(main, args, catch_exceptions=False)
@@ -138,7 +139,8 @@ def test_schema_ref_to_a_url_is_refused_without_fetching(tmp_path, monkeypatch) 
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, ["check", "g.md"], catch_exceptions=False)
     assert result.exit_code == 2
-    assert result.stderr == (f"guidelint: error: {tmp_path / 'remote.schema.json'}: $ref "
+    assert result.stderr == (f"guidelint: error: {tmp_path / 'guidelint.toml'}:1: schema: "
+                             f"{tmp_path / 'remote.schema.json'}: $ref "
                              "'https://schemas.example.invalid/guide.json' is not a local reference (#/...); "
                              "guidelint never fetches schemas\n")
 

@@ -170,7 +170,8 @@ def test_schema_that_cannot_be_read_is_a_usage_error(tmp_path, monkeypatch) -> N
     monkeypatch.chdir(tmp_path)
     result = invoke("check", "g.md")
     assert result.exit_code == 2
-    assert result.stderr.startswith(f"guidelint: error: cannot read schema {tmp_path / 'missing.json'}:")
+    assert result.stderr.startswith(f"guidelint: error: {tmp_path / 'guidelint.toml'}:1: schema: "
+                                    f"cannot read schema {tmp_path / 'missing.json'}:")
 
 
 def test_diff_marks_a_missing_final_newline_like_diff_u(tmp_path) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from .diagnostics import Diagnostic
@@ -17,10 +18,16 @@ from .fileio import replace_file
 FORMAT = 1
 
 
-def write(path: str, diagnostics: list[Diagnostic]) -> None:
+def _as_typed(path: str) -> str:
+    return path.replace("\\", "/")
+
+
+def write(path: str, diagnostics: list[Diagnostic], *, key: Callable[[str], str] = _as_typed) -> None:
+    """Record `diagnostics`, each file under `key(path)`: its path relative to its project root, so the
+    baseline means the same from any working folder."""
     entries: dict[str, list[dict[str, Any]]] = {}
     for d in sorted(diagnostics):
-        entries.setdefault(d.path.replace("\\", "/"), []).append(
+        entries.setdefault(key(d.path), []).append(
             {"code": d.code, "rule": d.slug, "fingerprint": d.fingerprint, "message": d.message})
     data = {"guidelint_baseline": FORMAT, "findings": entries}
     replace_file(path, (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
@@ -44,13 +51,14 @@ def load(path: str) -> dict[str, Counter[str]]:
     return known
 
 
-def filter_new(diagnostics: list[Diagnostic], known: dict[str, Counter[str]]) -> tuple[list[Diagnostic], int]:
-    """The findings not in the baseline, and how many were."""
+def filter_new(diagnostics: list[Diagnostic], known: dict[str, Counter[str]], *,
+               key: Callable[[str], str] = _as_typed) -> tuple[list[Diagnostic], int]:
+    """The findings not in the baseline, and how many were (files matched by `key`, as in `write`)."""
     remaining = {path: Counter(counts) for path, counts in known.items()}
     new = []
     hidden = 0
     for d in diagnostics:
-        counts = remaining.get(d.path.replace("\\", "/"))
+        counts = remaining.get(key(d.path))
         if counts is not None and counts[d.fingerprint] > 0:
             counts[d.fingerprint] -= 1
             hidden += 1

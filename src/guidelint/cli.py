@@ -23,7 +23,8 @@ EXIT_HELP = """\b
 Exit codes:
   0  no finding at or above the failing severity (default: error)
   1  findings at or above the failing severity (with --diff: files would change)
-  2  usage or configuration error (unknown rule, missing path, invalid config or schema)"""
+  2  usage or configuration error (unknown rule, missing path, invalid config or
+     schema, no file to check in the given paths)"""
 
 
 def _names(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -60,7 +61,14 @@ def _check_options(function: Any) -> Any:
                      help="Lowest severity that fails the run [default: error]."),
         click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings."),
         click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
-                     help="Config file (default: guidelint.toml or pyproject.toml found upwards)."),
+                     help="Config file for every file (default: the nearest guidelint.toml or pyproject.toml "
+                          "above each file)."),
+        click.option("--force-exclude", is_flag=True,
+                     help="Apply 'exclude' to files named on the command line too (pre-commit hooks use it)."),
+        click.option("--stdin", "from_stdin", is_flag=True,
+                     help="Read one file from standard input (also: the path '-'); with --fix, print it fixed."),
+        click.option("--stdin-filename", default=None,
+                     help="With --stdin: lint the text as if it were this file (its config, collection, ignores)."),
         click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff: also apply unsafe fixes."),
         click.option("--diff", is_flag=True, help="Print what --fix would change; write nothing."),
         click.option("--fix-only", is_flag=True, help="Fix, and do not report what remains."),
@@ -100,41 +108,55 @@ def _run_batch(**kwargs: Any) -> int:
         return _run(**kwargs)
 
 
-def _build_linter(config_path: str | None, **cli: Any) -> Any:
-    from . import config as config_module
+def _build_project(config_path: str | None, *, select: tuple[str, ...] = (), extend_select: tuple[str, ...] = (),
+                   ignore: tuple[str, ...] = (), fail_on: str | None = None, force_exclude: bool = False) -> Any:
+    """The project of this run: settings per file, with the command line's layer on top of each."""
+    from .config import Overrides, resolve_rules
     from .diagnostics import Severity
-    from .engine import Linter
+    from .project import Project
 
-    config = config_module.load(Path(config_path) if config_path else None)
-    values: dict[str, Any] = {
-        "select": _names(cli["select"]) or None,
-        "extend_select": _names(cli["extend_select"]),
-        "ignore": _names(cli["ignore"]),
-        "fail_on": Severity.parse(cli["fail_on"]) if cli.get("fail_on") else None,
-    }
-    for key in ("select", "extend_select", "ignore"):
-        if values[key]:
-            config_module.resolve_rules(values[key])
-    if values["extend_select"] or values["ignore"]:
-        values["extend_select"] = tuple(config.extend_select) + values["extend_select"]
-        values["ignore"] = tuple(config.ignore) + values["ignore"]
-    config = config.with_cli(**values)
-    return Linter(config)
+    overrides = Overrides(select=_names(select) or None, extend_select=_names(extend_select),
+                          ignore=_names(ignore), fail_on=Severity.parse(fail_on) if fail_on else None,
+                          force_exclude=force_exclude)
+    for names in (overrides.select or (), overrides.extend_select, overrides.ignore):
+        resolve_rules(names)
+    return Project(config_path=config_path, overrides=overrides)
+
+
+def _no_files(paths: tuple[str, ...], excluded: int) -> int:
+    """A run that found nothing to check: fine when configuration excluded what it found (a hook given
+    only README.md), an error when the paths hold no file guidelint would check (a CI gate on the wrong
+    folder, or on .mdx pages without extend-include) - never a silent success."""
+    where = " ".join(paths)
+    if excluded:
+        click.echo(f"guidelint: nothing to check in {where}: {excluded} file{'s' if excluded != 1 else ''} "
+                   "excluded by configuration", err=True)
+        return ExitCode.OK
+    click.echo(f"guidelint: error: no files to check in {where} (folders yield the files that 'include' "
+               "and 'extend-include' name: *.md and *.markdown by default)", err=True)
+    return ExitCode.USAGE
 
 
 def _run(paths: tuple[str, ...], select: tuple[str, ...], extend_select: tuple[str, ...],
          ignore: tuple[str, ...], output_format: str, fail_on: str | None, exit_zero: bool,
          config_path: str | None, unsafe_fixes: bool, diff: bool, fix_only: bool, jobs: int | None,
          no_cache: bool, cache_dir: str, output_file: str | None, statistics: bool, baseline_path: str | None,
-         write_baseline: str | None, fix: bool = False) -> int:
-    from .discover import discover
+         write_baseline: str | None, force_exclude: bool, from_stdin: bool, stdin_filename: str | None,
+         fix: bool = False) -> int:
     from .reporters import REPORTERS, RunSummary
     from .runner import Mode, Progress, ResultCache, default_jobs, reduce_corpus, run
 
+    mode = Mode(fix=fix or fix_only, diff=diff, unsafe=unsafe_fixes)
     try:
-        linter = _build_linter(config_path, select=select, extend_select=extend_select, ignore=ignore,
-                               fail_on=fail_on)
-        files = discover(paths or (".",), exclude=linter.config.exclude)
+        project = _build_project(config_path, select=select, extend_select=extend_select, ignore=ignore,
+                                 fail_on=fail_on, force_exclude=force_exclude)
+        if from_stdin or paths == ("-",):
+            if paths and paths != ("-",):
+                raise ConfigError("--stdin reads one file: give no paths (or '-')")
+            return _run_stdin(project, stdin_filename, mode, output_format)
+        if stdin_filename:
+            raise ConfigError("--stdin-filename needs --stdin (or the path '-')")
+        selection = project.select_files(paths or (".",))
         known = None
         if baseline_path:
             from . import baseline
@@ -142,7 +164,9 @@ def _run(paths: tuple[str, ...], select: tuple[str, ...], extend_select: tuple[s
             known = baseline.load(baseline_path)
     except ConfigError as error:
         _fail(str(error))
-    mode = Mode(fix=fix or fix_only, diff=diff, unsafe=unsafe_fixes)
+    files = selection.files
+    if not files:
+        return _no_files(paths or (".",), selection.excluded)
     cache = None if no_cache or mode.fixing else ResultCache(cache_dir)
     progress = Progress(len(files))
     diagnostics = []
@@ -150,7 +174,7 @@ def _run(paths: tuple[str, ...], select: tuple[str, ...], extend_select: tuple[s
     fixed_count = 0
     diff_found = False
     write_failed = False
-    for outcome in run(linter, files, mode, jobs=jobs or default_jobs(), cache=cache, progress=progress):
+    for outcome in run(project, files, mode, jobs=jobs or default_jobs(), cache=cache, progress=progress):
         if outcome.diff:
             diff_found = True
             click.echo(outcome.diff, nl=False)
@@ -164,13 +188,14 @@ def _run(paths: tuple[str, ...], select: tuple[str, ...], extend_select: tuple[s
     progress.close()
     if cache is not None:
         cache.save()
-    diagnostics.extend(reduce_corpus(linter, corpus))
+    diagnostics.extend(reduce_corpus(project, corpus))
     diagnostics.sort()
+    project_path = _project_path(project)
     if write_baseline:
         from . import baseline
 
         try:
-            baseline.write(write_baseline, diagnostics)
+            baseline.write(write_baseline, diagnostics, key=project_path)
         except OSError as error:
             _fail(f"cannot write baseline {write_baseline}: {error.strerror or error}")
         click.echo(f"Wrote {len(diagnostics)} finding{'s' if len(diagnostics) != 1 else ''} "
@@ -180,12 +205,13 @@ def _run(paths: tuple[str, ...], select: tuple[str, ...], extend_select: tuple[s
     if known is not None:
         from . import baseline
 
-        diagnostics, hidden = baseline.filter_new(diagnostics, known)
+        diagnostics, hidden = baseline.filter_new(diagnostics, known, key=project_path)
     unsafe_fixable = 0 if unsafe_fixes else sum(1 for d in diagnostics if d.fix is not None and not d.fix.safe)
     if diff:
         return ExitCode.FINDINGS if diff_found and not exit_zero else ExitCode.OK
+    rules = {rule.code: rule for path in files for rule in project.for_path(path).config.enabled_rules()}
     summary = RunSummary(files=len(files), diagnostics=diagnostics, unsafe_fixable=unsafe_fixable,
-                         fixed=fixed_count, paths=tuple(files), rules=tuple(linter.config.enabled_rules()),
+                         fixed=fixed_count, paths=tuple(files), rules=tuple(rules.values()),
                          baselined=hidden)
     if output_file:
         from .fileio import replace_file
@@ -205,10 +231,65 @@ def _run(paths: tuple[str, ...], select: tuple[str, ...], extend_select: tuple[s
         click.echo(f"Fixed {fixed_count} finding{'s' if fixed_count != 1 else ''}.", err=True)
     if write_failed:
         return ExitCode.USAGE
-    failing = linter.config.fail_on
     if fix_only or exit_zero:
         return ExitCode.OK
-    return ExitCode.FINDINGS if any(d.severity >= failing for d in diagnostics) else ExitCode.OK
+    return ExitCode.FINDINGS if _failing(project, diagnostics) else ExitCode.OK
+
+
+def _failing(project: Any, diagnostics: list[Any]) -> bool:
+    """Whether a finding is at or above the failing severity of its own file's settings."""
+    return any(d.severity >= project.config_for(d.path).fail_on for d in diagnostics)
+
+
+def _project_path(project: Any) -> Any:
+    """A finding's path as baselines keep it: relative to its project root, whatever the working folder."""
+    def key(path: str) -> str:
+        return project.config_for(path).relative(path)
+
+    return key
+
+
+def _run_stdin(project: Any, stdin_filename: str | None, mode: Any, output_format: str) -> int:
+    """One file from standard input, linted as `stdin_filename` (ruff's convention: with --fix the fixed
+    text goes to stdout and the report to stderr)."""
+    from .reporters import REPORTERS, RunSummary
+    from .source import decode
+
+    path = stdin_filename or "-"
+    linter = project.for_path(path)
+    config = project.config_for(path)
+    limit = linter.config.max_file_size
+    data = sys.stdin.buffer.read(limit + 1)
+    excluded = stdin_filename is not None and config.force_exclude and config.excludes(path)
+    if excluded:
+        if mode.fixing:
+            sys.stdout.buffer.write(data)
+        return ExitCode.OK
+    source = decode(data, path, max_bytes=limit)
+    if mode.fixing:
+        from .fixer import fix_source
+
+        fixed = fix_source(linter, source, unsafe=mode.unsafe)
+        for message in fixed.refused:
+            click.echo(f"{path}: fix refused: {message}", err=True)
+        if mode.diff:
+            from .runner import unified_diff
+
+            if fixed.changed:
+                click.echo(unified_diff(source.text, fixed.text, path), nl=False)
+                return ExitCode.FINDINGS
+            return ExitCode.OK
+        sys.stdout.buffer.write(fixed.to_bytes() if source.problem is None else data)
+        diagnostics = fixed.remaining
+        fixed_count = len(fixed.applied)
+    else:
+        diagnostics = linter.lint_source(source).diagnostics
+        fixed_count = 0
+    summary = RunSummary(files=1, diagnostics=diagnostics, unsafe_fixable=sum(
+        1 for d in diagnostics if d.fix is not None and not d.fix.safe and not mode.unsafe), fixed=fixed_count,
+        paths=(path,), rules=tuple(linter.config.enabled_rules()), baselined=0)
+    click.echo(REPORTERS[output_format](summary), nl=False, err=mode.fix)
+    return ExitCode.FINDINGS if _failing(project, diagnostics) else ExitCode.OK
 
 
 @main.command(epilog="""\b
@@ -238,13 +319,16 @@ def export(**kwargs: Any) -> None:
 
 def _export(paths: tuple[str, ...], output: str | None, output_format: str, unit: str, keep_markdown: bool,
             include_invalid: bool, config_path: str | None, jobs: int | None) -> None:
-    from .discover import discover
     from .export import ExportOptions, UniqueIds, export_one, question_records
     from .runner import Progress, default_jobs, parallel_map
 
     try:
-        linter = _build_linter(config_path, select=(), extend_select=(), ignore=(), fail_on=None)
-        files = discover(paths or (".",), exclude=linter.config.exclude)
+        project = _build_project(config_path)
+        selection = project.select_files(paths or (".",))
+        # guides only: pages of other kinds are neither exported nor "left out"
+        files = [path for path in selection.files if project.for_path(path).config.kind == "guide"]
+        if not files:
+            sys.exit(_no_files(paths or (".",), selection.excluded + len(selection.files)))
         if output_format == "parquet" and output is None:
             raise ConfigError("--format parquet needs -o FILE")
         if output_format == "parquet":
@@ -265,7 +349,7 @@ def _export(paths: tuple[str, ...], output: str | None, output_format: str, unit
     except OSError as error:
         _fail(f"cannot write {output}: {error.strerror or error}")
     try:
-        for outcome in parallel_map(export_one, linter, files, options, jobs=jobs or default_jobs()):
+        for outcome in parallel_map(export_one, project, files, options, jobs=jobs or default_jobs()):
             progress.step()
             if not outcome.exported:
                 left_out += 1
@@ -339,18 +423,32 @@ def explain(rule: str) -> None:
 
 
 @main.command("config")
+@click.argument("path", required=False, type=click.Path())
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None)
-def config_command(config_path: str | None) -> None:
-    """Show the effective configuration and where each value comes from."""
-    from . import config as config_module
+def config_command(path: str | None, config_path: str | None) -> None:
+    """Show the effective configuration and where each value comes from; with PATH, the settings that
+    one file gets (its config, collection, kind and rules)."""
     from .resources import data_dir
 
     try:
-        config = config_module.load(Path(config_path) if config_path else None)
+        project = _build_project(config_path)
+        config = project.config_for(path) if path else project.config
+        linter = project.for_path(path) if path else None
     except ConfigError as error:
         _fail(str(error))
     click.echo(f"config file: {config.file or '(none found; defaults)'}")
-    enabled = [rule.code for rule in config.enabled_rules()]
+    click.echo(f"project root: {config.root or Path.cwd()}")
+    if path and linter is not None:
+        effective = linter.config
+        click.echo(f"file: {path} (as {config.relative(path)} in the project)")
+        excluded = config.excludes(path)
+        click.echo(f"excluded: {json.dumps(excluded)}"
+                   + ("  # named on the command line it is still checked unless force-exclude" if excluded
+                      and not config.force_exclude else ""))
+        click.echo(f"collection: {effective.collection or '(none)'}")
+        click.echo(f"kind: {effective.kind}")
+        config = effective
+    origins = config.origins
     values = {
         "select": list(config.select) if config.select is not None else "(rules on by default)",
         "extend-select": list(config.extend_select),
@@ -359,16 +457,31 @@ def config_command(config_path: str | None) -> None:
         "schema": str(config.schema or data_dir("schemas") / "guide.schema.json"),
         "rules-data": str(config.rules_data or data_dir("rules")),
         "max-file-size": config.max_file_size,
+        "include": list(config.include),
         "exclude": list(config.exclude),
+        "force-exclude": config.force_exclude,
+        "default-kind": config.default_kind,
         "severity": {code: level.label for code, level in config.severity.items()},
         "options": {code: dict(options) for code, options in config.options.items()},
     }
     for key, value in values.items():
-        click.echo(f"{key} = {json.dumps(value)}  # {config.origins.get(key, 'default')}")
+        click.echo(f"{key} = {json.dumps(value)}  # {origins.get(key, 'default')}")
+    layer = config.overrides
+    if layer.select is not None or layer.extend_select or layer.ignore:
+        click.echo(f"command line = {json.dumps({'select': layer.select, 'extend-select': layer.extend_select, 'ignore': layer.ignore})}")
+    if path:
+        ignored = sorted(config.ignored_for(path))
+        click.echo(f"per-file-ignores for this file = {json.dumps(ignored)}")
+        enabled = [rule.code for rule in config.enabled_rules() if rule.code not in ignored]
+    else:
+        enabled = [rule.code for rule in config.enabled_rules()]
     click.echo(f"enabled rules = {json.dumps(enabled)}")
+    if path:
+        return
     for collection in config.collections:
         codes = [rule.code for rule in collection.config.enabled_rules()]
         click.echo(f"collection {collection.name}: include = {json.dumps(list(collection.include))}; "
+                   f"kind = {collection.config.kind}; "
                    f"schema = {json.dumps(str(collection.config.schema or 'default'))}; "
                    f"rules-data = {json.dumps(str(collection.config.rules_data or 'default'))}; "
                    f"enabled rules = {json.dumps(codes)}")

@@ -1,34 +1,53 @@
-"""Configuration: `[tool.guidelint]` in pyproject.toml or a guidelint.toml, found by walking up."""
+"""Settings: what one config file says, and what the rules of one file are once every layer is applied.
+
+Layers, from weakest to strongest (README, "Configuration"): the rules' own defaults for the file's
+kind; the config file's top level; the file's collection; per-file-ignores; the command line
+(`--select`, `--extend-select`, `--ignore`, `--fail-on`), which applies on top of every collection; the
+kind filter (guide-only rules never run on other kinds); inline suppressions in the file.
+
+Globs are matched against a file's path relative to its project root, the folder of the config file
+that governs it (`Config.root`), never against the working directory. Reading config files is
+`configfile.py`'s job; finding the config of a file is `project.py`'s.
+"""
 from __future__ import annotations
 
+import fnmatch
+import os
 import re
-import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from .diagnostics import Severity
-from .discover import matches
 from .errors import ConfigError
 from .rules import BY_SLUG, REGISTRY, Rule
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
-
 DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024
-KEYS = ("select", "extend-select", "ignore", "fail-on", "schema", "rules-data", "max-file-size", "exclude",
-        "severity", "options", "per-file-ignores", "collections")
-COLLECTION_KEYS = ("include", "select", "extend-select", "ignore", "schema", "rules-data", "severity", "options")
-_FIELD_OF_KEY = {"select": "select", "extend-select": "extend_select", "ignore": "ignore", "schema": "schema",
-                 "rules-data": "rules_data", "severity": "severity", "options": "options"}
+DEFAULT_INCLUDE = ("*.md", "*.markdown")
+KINDS = ("guide", "markdown")
+# Named rule groups, usable wherever rules are named: the generic Markdown and front matter rules, and
+# the rules that read a guide's structure.
+GROUPS = {"markdown": lambda rule: not rule.guide_only, "guide": lambda rule: rule.guide_only}
+# Front matter rules a "markdown" kind runs only when its collection names a schema of its own: a plain
+# page (README.md) has no front matter, and the bundled schema describes guides.
+SCHEMA_RULES = frozenset({"GL101", "GL103"})
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """The command line's layer: applied on top of the config file and of every collection in it."""
+
+    select: tuple[str, ...] | None = None
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    fail_on: Severity | None = None
+    force_exclude: bool = False
 
 
 @dataclass(frozen=True)
 class Collection:
-    """A named set of files (globs) with its own schema, rules data and rule selection."""
+    """A named set of files (globs) with its own kind, schema, rules data and rule selection."""
 
     name: str
     include: tuple[str, ...]
@@ -44,22 +63,38 @@ class Config:
     schema: Path | None = None
     rules_data: Path | None = None
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    include: tuple[str, ...] = DEFAULT_INCLUDE  # what folders yield
     exclude: tuple[str, ...] = ()
+    force_exclude: bool = False  # exclude also files named on the command line
+    kind: str = "guide"  # what the files these settings apply to hold
+    default_kind: str = "guide"  # the kind of a file in no collection
     severity: Mapping[str, Severity] = field(default_factory=dict)  # by code
     options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # by code
     per_file_ignores: tuple[tuple[str, frozenset[str]], ...] = ()  # (glob, codes)
-    collections: tuple[Collection, ...] = ()  # the first whose globs match a file decides; else this config
-    file: Path | None = None  # where it came from
-    origins: Mapping[str, str] = field(default_factory=dict)  # setting -> "default" | file | "command line"
+    collections: tuple[Collection, ...] = ()  # the first whose globs match a file decides
+    collection: str | None = None  # the collection these settings are for (None: the top level)
+    file: Path | None = None  # the config file (None: defaults)
+    root: Path | None = None  # the project root: globs are relative to it (None: the working folder)
+    origins: Mapping[str, str] = field(default_factory=dict)  # setting -> "file:line" | "command line"
+    overrides: Overrides = Overrides()
 
-    def with_cli(self, **values: Any) -> Config:
-        """Command-line values override the file's; None means 'not given'."""
+    # --- the command line -------------------------------------------------------------------------
+    def with_cli(self, overrides: Overrides | None = None, **values: Any) -> Config:
+        """These settings with the command line's layer on top, in every collection too. Keyword
+        values are Overrides fields; None or () means 'not given'."""
         given = {key: value for key, value in values.items() if value is not None and value != ()}
+        layer = replace(overrides or self.overrides, **given)
         origins = dict(self.origins)
-        for key in given:
-            origins[key.replace("_", "-")] = "command line"
-        return replace(self, **given, origins=origins)
+        for key, value in vars(layer).items():
+            if value not in (None, (), False):
+                origins[key.replace("_", "-")] = "command line"
+        fail_on = layer.fail_on or self.fail_on
+        collections = tuple(replace(c, config=replace(c.config, overrides=layer, fail_on=fail_on))
+                            for c in self.collections)
+        return replace(self, overrides=layer, fail_on=fail_on, origins=origins, collections=collections,
+                       force_exclude=self.force_exclude or layer.force_exclude)
 
+    # --- rules --------------------------------------------------------------------------------------
     def enabled_rules(self) -> list[Rule]:
         if self.select is None:
             chosen = {code for code, rule in REGISTRY.items() if rule.enabled}
@@ -67,18 +102,16 @@ class Config:
             chosen = set(resolve_rules(self.select))
         chosen |= set(resolve_rules(self.extend_select))
         chosen -= set(resolve_rules(self.ignore))
+        layer = self.overrides
+        if layer.select is not None:
+            chosen = set(resolve_rules(layer.select))
+        chosen |= set(resolve_rules(layer.extend_select))
+        chosen -= set(resolve_rules(layer.ignore))
+        if self.kind != "guide":
+            chosen = {code for code in chosen if not REGISTRY[code].guide_only}
+            if self.schema is None:
+                chosen -= SCHEMA_RULES
         return [REGISTRY[code] for code in REGISTRY if code in chosen]
-
-    def ignored_for(self, path: str) -> frozenset[str]:
-        """Codes that per-file-ignores switch off for this (display) path."""
-        codes: set[str] = set()
-        for pattern, ignored in self.per_file_ignores:
-            if matches(path, (pattern,)):
-                codes |= ignored
-        return frozenset(codes)
-
-    def collection_for(self, path: str) -> Collection | None:
-        return next((c for c in self.collections if matches(path, c.include)), None)
 
     def severity_of(self, rule: Rule) -> Severity:
         return self.severity.get(rule.code, rule.severity)
@@ -86,9 +119,65 @@ class Config:
     def options_of(self, rule: Rule) -> dict[str, Any]:
         return {**rule.options, **self.options.get(rule.code, {})}
 
+    # --- paths ------------------------------------------------------------------------------------
+    def relative(self, path: str) -> str:
+        """`path` (as given: relative to the working folder, or absolute) relative to the project root,
+        with `/` separators; outside the root, the absolute path."""
+        absolute = os.path.abspath(path)
+        root = str(self.root) if self.root is not None else os.getcwd()
+        if absolute.startswith(root) and absolute[len(root):len(root) + 1] == os.sep:
+            absolute = absolute[len(root) + 1:]
+        return absolute.replace(os.sep, "/")
+
+    def ignored_for(self, path: str) -> frozenset[str]:
+        """Codes that per-file-ignores switch off for `path`."""
+        if not self.per_file_ignores:
+            return frozenset()
+        relative = self.relative(path)
+        codes: set[str] = set()
+        for pattern, ignored in self.per_file_ignores:
+            if matches(relative, (pattern,)):
+                codes |= ignored
+        return frozenset(codes)
+
+    def collection_for(self, path: str) -> Collection | None:
+        if not self.collections:
+            return None
+        relative = self.relative(path)
+        return next((c for c in self.collections if matches(relative, c.include)), None)
+
+    def excludes(self, path: str) -> bool:
+        """Whether `exclude` names this file or one of its folders."""
+        return bool(self.exclude) and matches(self.relative(path), self.exclude, folders=True)
+
+    def includes(self, path: str) -> bool:
+        """Whether a file found in a folder is one to check (`include` + `extend-include`)."""
+        return matches(path.replace(os.sep, "/").rsplit("/", 1)[-1], self.include) or \
+            matches(self.relative(path), self.include)
+
+
+def matches(relative: str, patterns: Iterable[str], *, folders: bool = False) -> bool:
+    """Whether a project-relative path matches a glob (`*` also crosses folders, a pattern without `/`
+    also matches the file name) or, with `folders`, whether one of its folders does (so `drafts` and
+    `drafts/` exclude everything below drafts/)."""
+    name = relative.rsplit("/", 1)[-1]
+    for pattern in patterns:
+        pattern = pattern.rstrip("/") if folders else pattern
+        pattern = pattern[2:] if pattern.startswith("./") else pattern
+        if fnmatch.fnmatchcase(relative, pattern) or ("/" not in pattern and fnmatch.fnmatchcase(name, pattern)):
+            return True
+        if folders:
+            parts = relative.split("/")[:-1]
+            for depth in range(1, len(parts) + 1):
+                folder = "/".join(parts[:depth])
+                if fnmatch.fnmatchcase(folder, pattern) or ("/" not in pattern and fnmatch.fnmatchcase(parts[depth - 1], pattern)):
+                    return True
+    return False
+
 
 def resolve_rules(names: Iterable[str]) -> list[str]:
-    """Codes for rule names: a code (GL103), a slug (front-matter-schema), a code prefix (GL1) or ALL."""
+    """Codes for rule names: a code (GL103), a slug (front-matter-schema), a code prefix (GL1), a group
+    (markdown, guide) or ALL."""
     codes: list[str] = []
     for raw in names:
         name = raw.strip()
@@ -101,6 +190,8 @@ def resolve_rules(names: Iterable[str]) -> list[str]:
             codes.append(upper)
         elif name.lower() in BY_SLUG:
             codes.append(BY_SLUG[name.lower()].code)
+        elif name.lower() in GROUPS:
+            codes.extend(code for code, rule in REGISTRY.items() if GROUPS[name.lower()](rule))
         elif re.fullmatch(r"GL\d{0,2}", upper) and any(code.startswith(upper) for code in REGISTRY):
             codes.extend(code for code in REGISTRY if code.startswith(upper))
         else:
@@ -109,154 +200,44 @@ def resolve_rules(names: Iterable[str]) -> list[str]:
 
 
 def find_config(start: Path) -> Path | None:
+    """The nearest guidelint.toml, or pyproject.toml with a [tool.guidelint] table, in `start` or above."""
     for folder in [start, *start.parents]:
-        candidate = folder / "guidelint.toml"
-        if candidate.is_file():
-            return candidate
-        candidate = folder / "pyproject.toml"
-        if candidate.is_file() and re.search(r"(?m)^\s*\[tool\.guidelint[\].]", candidate.read_text("utf-8", "replace")):
+        found = config_in(folder)
+        if found is not None:
+            return found
+    return None
+
+
+def config_in(folder: Path) -> Path | None:
+    candidate = folder / "guidelint.toml"
+    if candidate.is_file():
+        return candidate
+    candidate = folder / "pyproject.toml"
+    if candidate.is_file():
+        try:
+            text = candidate.read_text("utf-8", "replace")
+        except OSError:
+            return None
+        if re.search(r"(?m)^\s*\[\s*tool\s*\.\s*guidelint\s*[\].]", text):
             return candidate
     return None
 
 
-def _line_of(text: str, key: str, section: tuple[str, ...] = ()) -> int:
-    """The line where `key` is set: inside the table `section` (say ("collections", "drafts"), written
-    [collections.drafts] or [tool.guidelint.collections.drafts]) when that table has a header, else the
-    first line that sets a key of that name."""
-    start, end = 0, len(text)
-    if section:
-        dotted = r"\s*\.\s*".join(rf'"?{re.escape(part)}"?' for part in section)
-        header = re.search(rf"(?m)^\s*\[\s*(?:tool\s*\.\s*guidelint\s*\.\s*)?{dotted}\s*\]\s*(?:#.*)?$", text)
-        if header:
-            start = header.end()
-            following = re.compile(r"(?m)^\s*\[").search(text, start)
-            end = following.start() if following else len(text)
-    pattern = re.compile(rf'(?m)^\s*"?{re.escape(key)}"?\s*=')
-    match = pattern.search(text, start, end) or (pattern.search(text) if section else None)
-    return text[: match.start()].count("\n") + 1 if match else 1
-
-
 def load(path: Path | None = None, *, start: Path | None = None) -> Config:
-    """The effective file configuration (defaults when no file is found)."""
-    path = path or find_config(start or Path.cwd())
+    """The configuration in `path`, or in the nearest config file above `start` (default: the working
+    folder); the defaults when there is none."""
+    from .configfile import read
+
+    path = path or find_config((start or Path.cwd()).absolute())
     if path is None:
-        return Config()
-    try:
-        text = path.read_text(encoding="utf-8")
-        data = tomllib.loads(text)
-    except OSError as error:
-        raise ConfigError(f"cannot read config {path}: {error.strerror or error}") from None
-    except UnicodeDecodeError:
-        raise ConfigError(f"{path}: config is not UTF-8") from None
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path}: invalid TOML: {error}") from None
-    except RecursionError:  # tomllib recurses once per nested array or inline table
-        raise ConfigError(f"{path}: invalid TOML: nested too deeply") from None
-    if path.name == "pyproject.toml":
-        table = data.get("tool", {}).get("guidelint", {})
-    else:
-        table = data.get("tool", {}).get("guidelint", data)
-    return parse(table, path, text)
+        return Config(root=project_root_without_config((start or Path.cwd()).absolute()))
+    return read(path)
 
 
-def parse(table: Mapping[str, Any], path: Path, text: str = "", *, allowed: tuple[str, ...] = KEYS,
-          where: str | None = None, section: tuple[str, ...] = ()) -> Config:
-    where = where or path.name
-    origin = str(path)
-
-    def fail(key: str, message: str, within: tuple[str, ...] = ()) -> ConfigError:
-        return ConfigError(f"{path}:{_line_of(text, key, section + within)}: {message}")
-
-    for key in table:
-        if key not in allowed:
-            raise fail(key, f"unknown key {key!r} in {where} (known: {', '.join(allowed)})")
-
-    def names(key: str) -> tuple[str, ...]:
-        value = table.get(key, [])
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-            raise fail(key, f"{key!r} must be a list of rule codes or slugs")
-        try:
-            resolve_rules(value)
-        except ConfigError as error:
-            raise fail(key, str(error)) from None
-        return tuple(value)
-
-    base = path.parent
-    values: dict[str, Any] = {}
-    if "select" in table:
-        values["select"] = names("select")
-    values["extend_select"] = names("extend-select")
-    values["ignore"] = names("ignore")
-    try:
-        if "fail-on" in table:
-            values["fail_on"] = Severity.parse(str(table["fail-on"]))
-        severities = {}
-        for name, level in dict(table.get("severity", {})).items():
-            for code in resolve_rules([name]):
-                severities[code] = Severity.parse(str(level))
-        values["severity"] = severities
-    except (ValueError, ConfigError) as error:
-        raise fail("severity" if "severity" in table else "fail-on", str(error)) from None
-    options: dict[str, dict[str, Any]] = {}
-    for name, rule_options in dict(table.get("options", {})).items():
-        try:
-            (code,) = resolve_rules([name])
-        except (ConfigError, ValueError):
-            raise fail(name, f"options: {name!r} is not one rule") from None
-        rule = REGISTRY[code]
-        if not isinstance(rule_options, dict):
-            raise fail(name, f"options for {rule.slug} must be a table")
-        for option in rule_options:
-            if option not in rule.options:
-                known = ", ".join(rule.options) or "none"
-                raise fail(option, f"unknown option {option!r} for rule {rule.slug} (known: {known})",
-                           ("options", name))
-        options[code] = dict(rule_options)
-    values["options"] = options
-    for key, attribute in (("schema", "schema"), ("rules-data", "rules_data")):
-        if key in table:
-            if not isinstance(table[key], str):
-                raise fail(key, f"{key!r} must be a path")
-            values[attribute] = (base / table[key]).resolve()
-    if "max-file-size" in table:
-        size = table["max-file-size"]
-        if not isinstance(size, int) or isinstance(size, bool) or size <= 0:
-            raise fail("max-file-size", "'max-file-size' must be a positive number of bytes")
-        values["max_file_size"] = size
-    if "per-file-ignores" in table:
-        table_value = table["per-file-ignores"]
-        if not isinstance(table_value, dict):
-            raise fail("per-file-ignores", "'per-file-ignores' must be a table of glob = [rules]")
-        pairs = []
-        for pattern, rule_names in table_value.items():
-            if isinstance(rule_names, str):
-                rule_names = [rule_names]
-            try:
-                pairs.append((pattern, frozenset(resolve_rules(rule_names))))
-            except (ConfigError, TypeError, AttributeError) as error:
-                raise fail(pattern, f"per-file-ignores: {error}") from None
-        values["per_file_ignores"] = tuple(pairs)
-    if "exclude" in table:
-        exclude = table["exclude"]
-        if not isinstance(exclude, list) or not all(isinstance(item, str) for item in exclude):
-            raise fail("exclude", "'exclude' must be a list of glob patterns")
-        values["exclude"] = tuple(exclude)
-    origins = {key: origin for key in table}
-    config = Config(**values, file=path, origins=origins)
-    if "collections" in table:
-        collections = []
-        for name, sub_table in dict(table["collections"]).items():
-            if not isinstance(sub_table, dict):
-                raise fail(name, f"collection {name!r} must be a table")
-            include = sub_table.get("include")
-            if not isinstance(include, list) or not include or not all(isinstance(p, str) for p in include):
-                raise fail(name, f"collection {name!r} needs 'include', a list of glob patterns")
-            own = {key: value for key, value in sub_table.items() if key != "include"}
-            child = parse(own, path, text, allowed=COLLECTION_KEYS, where=f"collection {name!r}",
-                          section=section + ("collections", name))
-            overrides = {_FIELD_OF_KEY[key]: getattr(child, _FIELD_OF_KEY[key]) for key in own}
-            collections.append(Collection(name, tuple(include), replace(config, **overrides)))
-        config = replace(config, collections=tuple(collections))
-    return config
+def project_root_without_config(start: Path) -> Path:
+    """With no config file, the project is the enclosing git checkout (so baselines and paths mean the
+    same from any folder of it), else the folder itself."""
+    for folder in [start, *start.parents]:
+        if (folder / ".git").exists():
+            return folder
+    return start

@@ -70,10 +70,20 @@ class Linter:
                 for rule in self.config.enabled_rules()]
 
     def prepare(self) -> None:
-        """Load now what linting needs (before forking workers, which then share it)."""
+        """Load now what linting needs (before forking workers, which then share it), for this
+        config's collections too."""
         from . import document  # noqa: F401
 
         self.rules  # noqa: B018 - loads the policy and the schema too
+        for linter in self.collection_linters():
+            linter.rules  # noqa: B018
+
+    def collection_linters(self) -> list[Linter]:
+        """The linter of every collection of this config (made now if not yet)."""
+        for collection in self.config.collections:
+            if collection.name not in self._collections:
+                self._collections[collection.name] = Linter(collection.config)
+        return list(self._collections.values())
 
     def for_path(self, path: str) -> Linter:
         """The linter of the collection this file belongs to (this one when it belongs to none)."""
@@ -93,7 +103,7 @@ class Linter:
             if self._fingerprint is None:
                 from . import __version__
 
-                settings = [__version__, policy_module.digest_of(self.config.rules_data),
+                settings = [__version__, self.config.kind, policy_module.digest_of(self.config.rules_data),
                             hashlib.sha256(self.schema_path.read_bytes()).hexdigest(),
                             self.config.max_file_size, self.config.fail_on.label,
                             [(rule.code, self.config.severity_of(rule).label,

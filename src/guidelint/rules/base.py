@@ -66,6 +66,12 @@ class Rule:
     fix: str | None = None  # None, "safe" or "unsafe"
     enabled: bool = True  # on by default
     options: Mapping[str, Any] = field(default_factory=dict)
+    # Each option's allowed values, as a JSON Schema fragment: config values are checked against it
+    # (with the config file's line), and schemas/config.schema.json carries the same fragments.
+    option_schema: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    # True: the rule reads the guide structure (questions, taxonomy, required sections) and runs only on
+    # files of the "guide" kind. False: a generic Markdown / front matter rule, run on every kind.
+    guide_only: bool = False
     needs_text: bool = True  # False: runs also on files that could not be read (file-encoding)
     # What the fix may change in the Document model; the fixer's guard checks everything else survives.
     # Aspects: "meta:<key>", "numbers", "questions", "question-other", "headings", "sections", "after".

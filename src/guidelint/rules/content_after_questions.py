@@ -35,4 +35,4 @@ def check(document: Document, context: Context) -> Iterator[Finding]:
         yield Finding(f"paragraph after the last answer, outside any section: {shown!r}", entry.start)
 
 
-RULE = Rule(code="GL205", slug="content-after-questions", severity=Severity.WARNING, check=check, doc=__doc__)
+RULE = Rule(code="GL205", slug="content-after-questions", severity=Severity.WARNING, check=check, doc=__doc__, guide_only=True)

@@ -70,4 +70,5 @@ def check(document: Document, context: Context) -> Iterator[Finding]:
 
 
 RULE = Rule(code="GL104", slug="date-style", severity=Severity.WARNING, check=check, doc=__doc__, fix="safe",
-            options={"style": "unquoted"})
+            options={"style": "unquoted"},
+            option_schema={"style": {"enum": ["unquoted", "quoted"]}})

@@ -34,4 +34,5 @@ def check(document: Document, context: Context) -> Iterator[Finding]:
 
 
 RULE = Rule(code="GL109", slug="description-length", severity=Severity.WARNING, check=check, doc=__doc__,
-            enabled=False, options={"max": 160, "min": 50})
+            enabled=False, options={"max": 160, "min": 50},
+            option_schema={"max": {"type": "integer", "minimum": 1}, "min": {"type": "integer", "minimum": 0}})

@@ -40,4 +40,4 @@ def check(document: Document, context: Context) -> Iterator[Finding]:
             first[key] = question.start
 
 
-RULE = Rule(code="GL304", slug="duplicate-question", severity=Severity.WARNING, check=check, doc=__doc__)
+RULE = Rule(code="GL304", slug="duplicate-question", severity=Severity.WARNING, check=check, doc=__doc__, guide_only=True)

@@ -46,5 +46,5 @@ def corpus_message(entry: CorpusEntry, first_path: str, first: CorpusEntry) -> s
     return f"term {entry.shown!r} duplicates the term of {first_path}:{first.line} (both are {entry.key!r})"
 
 
-RULE = Rule(code="GL401", slug="duplicate-term", severity=Severity.WARNING, check=check, doc=__doc__,
+RULE = Rule(code="GL401", slug="duplicate-term", severity=Severity.WARNING, check=check, doc=__doc__, guide_only=True,
             corpus_key=corpus_key, corpus_message=corpus_message)

@@ -85,5 +85,5 @@ def check(document: Document, context: Context) -> Iterator[Finding]:
         yield Finding(f"image {url!r} / {alt!r} shares no word with category {category!r}", offset)
 
 
-RULE = Rule(code="GL105", slug="image-category-mismatch", severity=Severity.ERROR, check=check, doc=__doc__,
+RULE = Rule(code="GL105", slug="image-category-mismatch", severity=Severity.ERROR, check=check, doc=__doc__, guide_only=True,
             fix="unsafe", changes=frozenset({"meta:image"}))

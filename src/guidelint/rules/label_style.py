@@ -31,4 +31,4 @@ def check(document: Document, context: Context) -> Iterator[Finding]:
                 yield Finding(f"label '{label}' is spelled '{wanted}' in house style", offset)
 
 
-RULE = Rule(code="GL305", slug="label-style", severity=Severity.INFO, check=check, doc=__doc__, enabled=False)
+RULE = Rule(code="GL305", slug="label-style", severity=Severity.INFO, check=check, doc=__doc__, guide_only=True, enabled=False)

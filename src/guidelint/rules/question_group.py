@@ -34,4 +34,4 @@ def check(document: Document, context: Context) -> Iterator[Finding]:
             yield Finding(f"{label} is outside any question group", question.start)
 
 
-RULE = Rule(code="GL303", slug="question-group", severity=Severity.WARNING, check=check, doc=__doc__)
+RULE = Rule(code="GL303", slug="question-group", severity=Severity.WARNING, check=check, doc=__doc__, guide_only=True)

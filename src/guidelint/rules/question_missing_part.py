@@ -46,4 +46,4 @@ def check(document: Document, context: Context) -> Iterator[Finding]:
                 yield Finding(f"{label} has no {PART_NAMES[part]}", question.start)
 
 
-RULE = Rule(code="GL301", slug="question-missing-part", severity=Severity.ERROR, check=check, doc=__doc__)
+RULE = Rule(code="GL301", slug="question-missing-part", severity=Severity.ERROR, check=check, doc=__doc__, guide_only=True)

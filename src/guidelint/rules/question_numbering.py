@@ -40,5 +40,5 @@ def check(document: Document, context: Context) -> Iterator[Finding]:
             seen.add(number)
 
 
-RULE = Rule(code="GL302", slug="question-numbering", severity=Severity.ERROR, check=check, doc=__doc__, fix="safe",
+RULE = Rule(code="GL302", slug="question-numbering", severity=Severity.ERROR, check=check, doc=__doc__, guide_only=True, fix="safe",
             changes=frozenset({"numbers"}))

@@ -32,4 +32,4 @@ def check(document: Document, context: Context) -> Iterator[Finding]:
             yield Finding(message + extra, where)
 
 
-RULE = Rule(code="GL204", slug="required-section", severity=Severity.ERROR, check=check, doc=__doc__)
+RULE = Rule(code="GL204", slug="required-section", severity=Severity.ERROR, check=check, doc=__doc__, guide_only=True)

@@ -61,7 +61,7 @@ def check_vertical(document: Document, context: Context) -> Iterator[Finding]:
                       f"(listed: {', '.join(info.verticals)})", key_offset(document, "vertical"))
 
 
-CATEGORY_RULE = Rule(code="GL107", slug="category-unknown", severity=Severity.WARNING, check=check_category,
+CATEGORY_RULE = Rule(code="GL107", slug="category-unknown", severity=Severity.WARNING, check=check_category, guide_only=True,
                      doc=CATEGORY_DOC)
-VERTICAL_RULE = Rule(code="GL108", slug="vertical-unknown", severity=Severity.WARNING, check=check_vertical,
+VERTICAL_RULE = Rule(code="GL108", slug="vertical-unknown", severity=Severity.WARNING, check=check_vertical, guide_only=True,
                      doc=VERTICAL_DOC)

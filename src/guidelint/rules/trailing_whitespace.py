@@ -69,4 +69,5 @@ def _next_line_has_text(document: Document, end: int) -> bool:
 
 
 RULE = Rule(code="GL002", slug="trailing-whitespace", severity=Severity.WARNING, check=check, doc=__doc__,
-            fix="safe", options={"allow-hard-breaks": True})
+            fix="safe", options={"allow-hard-breaks": True},
+            option_schema={"allow-hard-breaks": {"type": "boolean"}})
