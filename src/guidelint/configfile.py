@@ -66,8 +66,7 @@ def read(path: Path, *, chain: tuple[Path, ...] = ()) -> Config:
         if not base_path.is_file():
             raise reader.fail("extend", f"'extend': {base_path} does not exist")
         parent = read(base_path, chain=(*chain, path.resolve()))
-    config = reader.parse(table, parent)
-    return replace(config, root=path.parent, file=path)
+    return reader.parse(table, parent)
 
 
 class _Reader:
@@ -156,7 +155,8 @@ class _Reader:
 
     # --- tables -----------------------------------------------------------------------------------
     def parse(self, table: Mapping[str, Any], parent: Config | None) -> Config:
-        base = parent or Config()
+        # the root first: collections are copies of the top level and match globs against it too
+        base = replace(parent or Config(), root=self.path.parent, file=self.path)
         for key in table:
             if key not in KEYS:
                 raise self.fail(key, f"unknown key {key!r} in {self.path.name} (known: {', '.join(KEYS)})")
@@ -164,6 +164,8 @@ class _Reader:
         origins = dict(base.origins)
         for key in table:
             origins[key] = self.origin(key)
+        if "extend-include" in table:
+            origins["include"] = self.origin("extend-include")
         if "select" in table:
             values["select"] = self.rule_names(table, "select", ())
         for key, attribute in (("extend-select", "extend_select"), ("ignore", "ignore")):
@@ -261,7 +263,8 @@ class _Reader:
             values["options"] = _merged_options(top.options, self.options(table, section))
         origins = dict(top.origins)
         for key in table:
-            origins[key] = self.origin(key, section)
+            if key != "include":  # the collection's globs, not the folders' include
+                origins[key] = f"collection {name}: {self.origin(key, section)}"
         return Collection(name, include, replace(top, **values, origins=origins, collections=()))
 
 
@@ -304,14 +307,14 @@ def line_of(text: str, key: str, section: tuple[str, ...] = ()) -> int:
     start, end = 0, len(text)
     if section:
         dotted = r"\s*\.\s*".join(rf'"?{re.escape(part)}"?' for part in section)
-        header = re.search(rf"(?m)^\s*\[\s*(?:tool\s*\.\s*guidelint\s*\.\s*)?{dotted}\s*\]\s*(?:#.*)?$", text)
+        header = re.search(rf"(?m)^[ \t]*\[\s*(?:tool\s*\.\s*guidelint\s*\.\s*)?{dotted}\s*\]\s*(?:#.*)?$", text)
         if header:
             start = header.end()
-            following = re.compile(r"(?m)^\s*\[").search(text, start)
+            following = re.compile(r"(?m)^[ \t]*\[").search(text, start)
             end = following.start() if following else len(text)
-    pattern = re.compile(rf'(?m)^\s*"?{re.escape(key)}"?\s*=|[{{,]\s*"?{re.escape(key)}"?\s*=')
+    pattern = re.compile(rf'(?m)^[ \t]*"?{re.escape(key)}"?[ \t]*=|[{{,]\s*"?{re.escape(key)}"?\s*=')
     match = pattern.search(text, start, end) or (pattern.search(text) if section else None)
     if match is None:  # a table of its own: [tool.guidelint.severity], [collections.x.options]
         dotted = r"\s*\.\s*".join(rf'"?{re.escape(part)}"?' for part in (*section, key))
-        match = re.search(rf"(?m)^\s*\[\s*(?:tool\s*\.\s*guidelint\s*\.\s*)?{dotted}\s*\]", text)
+        match = re.search(rf"(?m)^[ \t]*\[\s*(?:tool\s*\.\s*guidelint\s*\.\s*)?{dotted}\s*\]", text)
     return text[: match.start()].count("\n") + 1 if match else 1
