@@ -66,7 +66,9 @@ def read(path: Path, *, chain: tuple[Path, ...] = ()) -> Config:
         if not base_path.is_file():
             raise reader.fail("extend", f"'extend': {base_path} does not exist")
         parent = read(base_path, chain=(*chain, path.resolve()))
-    return reader.parse(table, parent)
+    config = reader.parse(table, parent)
+    reader.check_against_schema(table)
+    return config
 
 
 class _Reader:
@@ -79,6 +81,18 @@ class _Reader:
 
     def origin(self, key: str, section: tuple[str, ...] = ()) -> str:
         return f"{self.path}:{line_of(self.text, key, section)}"
+
+    def check_against_schema(self, table: Mapping[str, Any]) -> None:
+        """What the specific checks let through must still fit schemas/config.schema.json (so editors
+        that check a config with it and guidelint agree)."""
+        import jsonschema_rs
+
+        error = next(iter(_schema_validator(jsonschema_rs).iter_errors(json_safe(table))), None)
+        if error is not None:
+            where = [str(part) for part in error.instance_path]
+            keys = [part for part in where if not part.isdigit()]
+            key = keys[-1] if keys else "tool"
+            raise self.fail(key, f"{'.'.join(where) or 'config'}: {error.message}", tuple(keys[:-1]))
 
     # --- values -----------------------------------------------------------------------------------
     def rule_names(self, table: Mapping[str, Any], key: str, section: tuple[str, ...]) -> tuple[str, ...]:
@@ -318,3 +332,26 @@ def line_of(text: str, key: str, section: tuple[str, ...] = ()) -> int:
         dotted = r"\s*\.\s*".join(rf'"?{re.escape(part)}"?' for part in (*section, key))
         match = re.search(rf"(?m)^[ \t]*\[\s*(?:tool\s*\.\s*guidelint\s*\.\s*)?{dotted}\s*\]", text)
     return text[: match.start()].count("\n") + 1 if match else 1
+
+
+
+_VALIDATOR: list[Any] = []
+
+
+def _schema_validator(jsonschema_rs: Any) -> Any:
+    if not _VALIDATOR:
+        from .configschema import config_schema
+
+        _VALIDATOR.append(jsonschema_rs.validator_for(config_schema()))
+    return _VALIDATOR[0]
+
+
+def json_safe(value: Any) -> Any:
+    """TOML values as JSON values (dates and times become strings) for the schema check."""
+    if isinstance(value, dict):
+        return {str(key): json_safe(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [json_safe(item) for item in value]
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return str(value)
