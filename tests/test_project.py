@@ -52,7 +52,8 @@ def make_repository(root: Path) -> Path:
     (root / "schemas" / "article.schema.json").write_text(json.dumps(ARTICLE_SCHEMA))
     (root / "docs" / "page.mdx").write_text("# Docs\n\n## Empty\n\n## Setup\n\nRun it. \n")
     (root / "docs" / "legacy" / "old.md").write_text("no newline \n\n## Empty\n")
-    (root / "docs" / "legacy" / "guidelint.toml").write_text('select = ["final-newline", "trailing-whitespace"]\n')
+    (root / "docs" / "legacy" / "guidelint.toml").write_text(
+        'select = ["final-newline", "trailing-whitespace"]\ndefault-kind = "markdown"\n')
     for name in ("README.md", "CONTRIBUTING.md"):
         (root / name).write_text("# About\n\nPlain text, no front matter. \n")
     (root / "drafts" / "wip.md").write_text("TODO: write this\n")
@@ -316,3 +317,12 @@ def test_config_path_shows_one_files_settings(repository, monkeypatch) -> None:
     legacy = invoke("config", "docs/legacy/old.md").stdout
     assert f"config file: {repository / 'docs' / 'legacy' / 'guidelint.toml'}" in legacy
     assert 'enabled rules = ["GL002", "GL003"]' in legacy
+
+
+def test_export_takes_guide_kinds_only(repository, monkeypatch) -> None:
+    monkeypatch.chdir(repository)
+    result = invoke("export", "--include-invalid", ".")
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert sorted(record["source"]["path"] for record in records) == ["guides/bad.md", "guides/clean.md"]
+    assert result.exit_code == 0  # articles, docs and pages are not guides: not "left out"
+    assert result.stderr == ""

@@ -12,6 +12,7 @@ that governs it (`Config.root`), never against the working directory. Reading co
 from __future__ import annotations
 
 import fnmatch
+import functools
 import os
 import re
 from collections.abc import Iterable, Mapping
@@ -151,9 +152,19 @@ class Config:
         return bool(self.exclude) and matches(self.relative(path), self.exclude, folders=True)
 
     def includes(self, path: str) -> bool:
-        """Whether a file found in a folder is one to check (`include` + `extend-include`)."""
-        return matches(path.replace(os.sep, "/").rsplit("/", 1)[-1], self.include) or \
-            matches(self.relative(path), self.include)
+        """Whether a file found in a folder is one to check (`include` + `extend-include`). A pattern
+        without `/` matches the file name, ignoring case (`*.md` takes `NOTES.MD`)."""
+        by_name, by_path = self._include_patterns
+        if by_name.match(path.rsplit(os.sep, 1)[-1]):
+            return True
+        return bool(by_path) and matches(self.relative(path), by_path)
+
+    @functools.cached_property
+    def _include_patterns(self) -> tuple[re.Pattern[str], tuple[str, ...]]:
+        """`include` as one regular expression for the name patterns (a folder walk asks once per file)
+        and the patterns that name folders."""
+        names = [fnmatch.translate(p) for p in self.include if "/" not in p] or ["(?!)"]
+        return re.compile("|".join(names), re.IGNORECASE), tuple(p for p in self.include if "/" in p)
 
 
 def matches(relative: str, patterns: Iterable[str], *, folders: bool = False) -> bool:

@@ -132,10 +132,14 @@ class Project:
             if path.is_dir():
                 base = _display(path)
                 prefix = "" if base == "." else os.path.join(base, "")
+                by_folder: dict[str, Config] = {}  # (config_for once per folder, not per file)
                 for relative in _walk(str(path), lambda folder: self.config_for(
-                        os.path.join(prefix + folder, "-")).excludes(prefix + folder)):
+                        os.path.join(prefix + folder, "-")).excludes(os.path.join(prefix + folder, "-"))):
                     display = prefix + relative
-                    config = self.config_for(display)
+                    folder = relative.rpartition(os.sep)[0]
+                    config = by_folder.get(folder)
+                    if config is None:
+                        config = by_folder[folder] = self.config_for(display)
                     if not config.includes(display):
                         continue
                     if config.excludes(display):
