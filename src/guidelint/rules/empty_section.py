@@ -1,6 +1,8 @@
 """A heading with no content before the next heading of the same or a higher level.
 
 Why: an empty section is a placeholder that was never filled, or content that was deleted by mistake.
+An HTML block is content (a `<table>`, `<details>`, an MDX component such as `<CardGrid>`); an HTML
+comment alone, or a thematic break, is not.
 
 Bad:
     ### Behavioral Questions
@@ -14,13 +16,23 @@ Fix: none.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from typing import Any
 
 from ..diagnostics import Finding, Severity
 from ..model import Document
 from .base import Context, Rule
 
-_NOT_CONTENT = frozenset({"HtmlBlock", "Rule"})
+_COMMENTS = re.compile(r"\s*(?:<!--.*?-->\s*)*", re.DOTALL)
+
+
+def _is_content(block: Any, text: str) -> bool:
+    if block.tag == "Rule":
+        return False
+    if block.tag == "HtmlBlock":  # only comments (a suppression, a note to editors) are not content
+        return _COMMENTS.fullmatch(text, block.start, block.end) is None
+    return True
 
 
 def check(document: Document, context: Context) -> Iterator[Finding]:
@@ -35,7 +47,7 @@ def check(document: Document, context: Context) -> Iterator[Finding]:
             if following.tag == "Heading":
                 empty = following.level <= block.level
                 break
-            if following.tag not in _NOT_CONTENT:
+            if _is_content(following, document.text):
                 empty = False
                 break
         if empty:
