@@ -129,7 +129,8 @@ def _run(paths: tuple[str, ...], select: tuple[str, ...], extend_select: tuple[s
          write_baseline: str | None, fix: bool = False) -> int:
     from .discover import discover
     from .reporters import REPORTERS, RunSummary
-    from .runner import Mode, Progress, ResultCache, default_jobs, reduce_corpus, run
+    from .cache import ResultCache
+    from .runner import Mode, Progress, default_jobs, reduce_corpus, run
 
     try:
         linter = _build_linter(config_path, select=select, extend_select=extend_select, ignore=ignore,
