@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 from guidelint import cache as result_cache
 from guidelint import runner
+from guidelint.cache_files import seal, unseal, user_key
 from guidelint.cli import main
 from guidelint.config import Config
 from guidelint.engine import Linter
@@ -28,17 +29,23 @@ def _corpus(tmp_path, copies: int = 6):
     return folder
 
 
+def _name(path) -> str:
+    """A cache file's name in the cache, which its MAC covers: "v6/00.json", "v6/runs/….json"."""
+    parts = path.parts
+    return "/".join(parts[parts.index(f"v{result_cache.CACHE_FORMAT}"):])
+
+
 def _stored(path) -> dict:
-    """A cache file's content (its first line is the checksum of the rest)."""
+    """A cache file's content (its first line is the MAC of the rest)."""
     head, body = path.read_bytes().split(b"\n", 1)
-    assert result_cache.checked(path.read_bytes()) == body, f"{path} does not match its checksum {head!r}"
+    assert unseal(user_key(), _name(path), path.read_bytes()) == body, f"{path} does not match its MAC {head!r}"
     return json.loads(body)
 
 
 def _store(path, content: dict) -> None:
-    """Write a cache file as guidelint does, with a valid checksum: what it holds is then checked on its
-    own merits."""
-    path.write_bytes(result_cache.with_checksum(json.dumps(content).encode("utf-8")))
+    """Write a cache file as guidelint does, sealed with the user's key: what it holds is then checked on
+    its own merits."""
+    path.write_bytes(seal(user_key(), _name(path), json.dumps(content).encode("utf-8")))
 
 
 def check(*args: str, cache: bool = False, monkeypatch=None):
@@ -328,7 +335,7 @@ def test_a_damaged_snapshot_is_ignored(tmp_path, monkeypatch, damage) -> None:
 
 @pytest.mark.usefixtures("snapshots_for_small_runs")
 def test_a_cache_file_damaged_into_other_valid_json_is_ignored(tmp_path, monkeypatch) -> None:
-    """One byte lost inside a rule name, or a digit changed, still parses: the checksum catches it."""
+    """One byte lost inside a rule name, or a digit changed, still parses: the MAC catches it."""
     folder, cache_dir, cold = _cached_corpus(tmp_path, monkeypatch)
     damaged = 0
     for path in (cache_dir / f"v{result_cache.CACHE_FORMAT}").rglob("*.json"):

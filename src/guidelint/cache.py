@@ -5,17 +5,19 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import time
 from typing import Any
 
 from . import __version__
+from .cache_files import FILE_LIMIT, CacheFolder, CacheUnavailable, seal, unseal, user_key
 from .diagnostics import Diagnostic, Edit, Fix, Severity
 from .engine import Linter
-from .fileio import TooLarge, read_limited, replace_file
+from .fileio import TooLarge, read_limited
 from .rules import REGISTRY, CorpusEntry
 from .runner import FileOutcome, index_entry, stat_signature
 
-CACHE_FORMAT = 5  # 5: each file starts with the checksum of its body
+CACHE_FORMAT = 6  # 5: each file starts with the checksum of its body; 6: with its HMAC (cache_files.py)
 INDEX_LIMIT = 200_000  # files remembered by their stat in the index
 SHARD_LIMIT = 2_000  # entries kept at most in each of the 256 shards
 SNAPSHOT_MIN_FILES = 200  # a run over this many files also keeps a snapshot of itself (see ResultCache)
@@ -46,9 +48,10 @@ class ResultCache:
     """Lint results keyed by file content + configuration + schema + rules data + guidelint version.
 
     256 JSON shards by the key's first two hex digits, each read on first use and replaced atomically
-    when it changed, so a one-file run reads one small shard. Each file carries the checksum of its
-    contents. Anything unreadable, damaged or malformed is ignored: a corrupt or foreign cache costs a
-    cold run, never a wrong answer.
+    when it changed, so a one-file run reads one small shard. Each file carries the HMAC of its
+    contents under the user's key (cache_files.py). Anything unreadable, damaged, forged or malformed
+    is ignored: a corrupt or foreign cache costs a cold run, never a wrong answer. A cache folder that
+    cannot be used costs the cache (CacheUnavailable, or `save` returns why), never the run.
 
     An index maps each file (absolute path) to its stat signature (size, mtime, inode, ctime) and the key
     of the content it had, so a run over unchanged files reads no file at all. An entry is recorded only
@@ -63,9 +66,12 @@ class ResultCache:
     and answers each file whose stat is unchanged from it. Any file it cannot answer goes through the
     index and shards as before."""
 
-    def __init__(self, folder: str) -> None:
+    def __init__(self, folder: str, *, key: bytes) -> None:
+        """The cache in `folder` (created when first saved). CacheUnavailable when it is there but is not
+        a real folder (a file, a symlink) or cannot be opened."""
         self.folder = os.path.join(folder, f"v{CACHE_FORMAT}")
-        self.root = folder
+        self.root_path = folder
+        self.key = key
         self.shards: dict[str, dict[str, list[Any]]] = {}
         self.dirty: set[str] = set()
         self.started_ns = time.time_ns()
@@ -78,17 +84,35 @@ class ResultCache:
         # this run, per position: each file's trusted stat signature and its cached result (or None)
         self.signatures: list[list[int] | None] = []
         self.results: list[list[Any] | None] = []
-        try:  # nothing stored yet: nothing can hit, so files are not read and hashed here at all
-            self.empty = not any(name.endswith(".json") for name in os.listdir(self.folder))
-        except OSError:
-            self.empty = True
+        self.root = CacheFolder.open(folder)
+        self.version: CacheFolder | None = None
+        try:
+            self.version = self.root.subfolder(f"v{CACHE_FORMAT}") if self.root is not None else None
+            # nothing stored yet: nothing can hit, so files are not read and hashed here at all
+            self.empty = self.version is None or not self.version.has_files(".json")
+        except (OSError, CacheUnavailable):
+            self.close()
+            raise
+
+    @classmethod
+    def open(cls, folder: str) -> ResultCache:
+        """The cache in `folder` under the user's key; CacheUnavailable (one line: why) when there is none
+        this run can use."""
+        try:
+            return cls(folder, key=user_key())
+        except OSError as error:
+            raise CacheUnavailable(f"cannot open {folder}: {error.strerror or error}") from None
+
+    def close(self) -> None:
+        for folder in (self.version, self.root):
+            if folder is not None:
+                folder.close()
 
     def _read_json(self, name: str) -> dict[str, Any]:
-        """A cache file's entries; {} when it is missing, damaged or not this version's."""
+        """A cache file's entries; {} when it is missing, damaged, forged or not this version's."""
         try:
-            with open(os.path.join(self.folder, name), "rb") as handle:
-                data = handle.read()
-            body = checked(data)
+            data = self.version.read(name) if self.version is not None else None
+            body = None if data is None else unseal(self.key, f"v{CACHE_FORMAT}/{name}", data)
             if body is None:
                 return {}
             content = json.loads(body)
@@ -215,26 +239,35 @@ class ResultCache:
                 self._saw(position, outcome.index_entry[:4], result)
         self._remember(outcome.path, outcome.cache_key)
 
-    def save(self) -> None:
-        snapshot = self._snapshot_now()
-        if not self.dirty and not self.index_dirty and not snapshot:
-            return
+    def save(self) -> str | None:
+        """Write what changed, then close the cache. Why it could not be written, or None: a cache that
+        cannot be written is no cache, not an error."""
         try:
-            os.makedirs(self.folder, exist_ok=True)
-            tag = os.path.join(self.root, "CACHEDIR.TAG")
-            if not os.path.exists(tag):
-                with open(tag, "w", encoding="ascii") as handle:
-                    handle.write("Signature: 8a477f597d28d172789f06886806bc55\n# guidelint result cache\n")
-                with open(os.path.join(self.root, ".gitignore"), "w", encoding="ascii") as handle:
-                    handle.write("*\n")
+            snapshot = self._snapshot_now()
+            if not self.dirty and not self.index_dirty and not snapshot:
+                return None
+            if self.root is None:
+                self.root = CacheFolder.open(self.root_path, create=True)
+                assert self.root is not None
+            self.root.create_once("CACHEDIR.TAG", b"Signature: 8a477f597d28d172789f06886806bc55\n# guidelint result cache\n")
+            self.root.create_once(".gitignore", b"*\n")
+            if self.version is None:
+                self.version = self.root.subfolder(f"v{CACHE_FORMAT}", create=True)
+                assert self.version is not None
             for name in sorted(self.dirty):
-                self._write(f"{name}.json", self.shards[name], SHARD_LIMIT)
+                self._write(self.version, f"{name}.json", self.shards[name], SHARD_LIMIT)
             if self.index_dirty and self.index is not None:
-                self._write("index.json", self.index, INDEX_LIMIT)
+                self._write(self.version, "index.json", self.index, INDEX_LIMIT)
             if snapshot:
-                self._save_snapshot()
-        except OSError:
-            pass  # a cache that cannot be written is no cache, not an error
+                self._save_snapshot(self.version)
+        except CacheUnavailable as error:
+            return f"result cache not saved: {error}"
+        except OSError as error:
+            where = f"{error.filename}: " if isinstance(error.filename, str) else f"{self.folder}: "
+            return f"result cache not saved: {where}{error.strerror or error}"
+        finally:
+            self.close()
+        return None
 
     def _snapshot_now(self) -> bool:
         """Whether to write this run's snapshot (null for a file it could not trust): when the one found
@@ -251,35 +284,30 @@ class ResultCache:
                     if new != old or (new_result is not old_result and new_result != old_result))
         return stale > SNAPSHOT_SLACK * len(self.signatures)
 
-    def _save_snapshot(self) -> None:
-        """Write this run's snapshot, then keep only the newest few."""
+    def _save_snapshot(self, version: CacheFolder) -> None:
+        """Write this run's snapshot, then keep only the newest few (of the files named like one)."""
         assert self.snapshot_name is not None
-        runs = os.path.join(self.folder, "runs")
-        os.makedirs(runs, exist_ok=True)
-        self._write(self.snapshot_name, {"signatures": self.signatures, "results": self.results})
-        kept = sorted(((entry.stat().st_mtime_ns, entry.path) for entry in os.scandir(runs)
-                       if entry.name.endswith(".json")), reverse=True)
-        for _, stale in kept[SNAPSHOTS_KEPT:]:
-            with contextlib.suppress(OSError):
-                os.unlink(stale)
+        runs = version.subfolder("runs", create=True)
+        assert runs is not None
+        try:
+            self._write(runs, self.snapshot_name, {"signatures": self.signatures, "results": self.results})
+            kept = sorted(((mtime, name) for name, mtime in runs.regular_files() if _SNAPSHOT_NAME.fullmatch(name)),
+                          reverse=True)
+            for _, stale in kept[SNAPSHOTS_KEPT:]:
+                with contextlib.suppress(OSError):
+                    runs.remove(stale)
+        finally:
+            runs.close()
 
-    def _write(self, name: str, entries: dict[str, Any], limit: int | None = None) -> None:
+    def _write(self, folder: CacheFolder, name: str, entries: dict[str, Any], limit: int | None = None) -> None:
+        """Write cache file `name` (its name in `folder`, the last part of a name like "runs/x.json").
+        One over FILE_LIMIT is not written: it would not be read."""
         if limit is not None and len(entries) > limit:  # oldest first out: dicts keep insertion order
             entries = dict(list(entries.items())[-limit:])
-        data = json.dumps({"version": __version__, "entries": entries}, separators=(",", ":"))
-        replace_file(os.path.join(self.folder, name), with_checksum(data.encode("utf-8")), mode=0o600, sync=False)
+        data = json.dumps({"version": __version__, "entries": entries}, separators=(",", ":")).encode("utf-8")
+        sealed = seal(self.key, f"v{CACHE_FORMAT}/{name}", data)
+        if len(sealed) <= FILE_LIMIT:
+            folder.write(name.rpartition("/")[2], sealed)
 
 
-def with_checksum(body: bytes) -> bytes:
-    """A cache file: the SHA-256 of its JSON body on the first line, then the body."""
-    return hashlib.sha256(body).hexdigest().encode("ascii") + b"\n" + body
-
-
-def checked(data: bytes) -> bytes | None:
-    """The JSON body of a cache file, or None when it does not match its checksum. A damaged file that
-    is still valid JSON (a byte lost inside a message, a digit changed) would otherwise be a wrong
-    answer; hashing 5 MB takes ~5 ms."""
-    head, newline, body = data.partition(b"\n")
-    if not newline or hashlib.sha256(body).hexdigest().encode("ascii") != head:
-        return None
-    return body
+_SNAPSHOT_NAME = re.compile(r"[0-9a-f]{32}\.json")

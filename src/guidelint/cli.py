@@ -68,8 +68,9 @@ def _check_options(function: Any) -> Any:
                      help="Worker processes [default: all cores]; --jobs 1 runs in one process."),
         click.option("--no-cache", is_flag=True, envvar="GUIDELINT_NO_CACHE",
                      help="Do not read or write the result cache."),
-        click.option("--cache-dir", type=click.Path(file_okay=False), default=".guidelint_cache",
-                     show_default=True, envvar="GUIDELINT_CACHE_DIR", help="Where lint results are cached."),
+        # a plain string: click.Path would stat it (and fail the run on a file there) even with --no-cache
+        click.option("--cache-dir", default=".guidelint_cache", show_default=True, envvar="GUIDELINT_CACHE_DIR",
+                     help="Where lint results are cached (a folder; the run goes on without it if it cannot be used)."),
     ]
     for option in reversed(options):
         function = option(function)
@@ -129,7 +130,7 @@ def _run(paths: tuple[str, ...], select: tuple[str, ...], extend_select: tuple[s
          write_baseline: str | None, fix: bool = False) -> int:
     from .discover import discover
     from .reporters import REPORTERS, RunSummary
-    from .cache import ResultCache
+    from .cache import CacheUnavailable, ResultCache
     from .runner import Mode, Progress, default_jobs, reduce_corpus, run
 
     try:
@@ -144,7 +145,12 @@ def _run(paths: tuple[str, ...], select: tuple[str, ...], extend_select: tuple[s
     except ConfigError as error:
         _fail(str(error))
     mode = Mode(fix=fix or fix_only, diff=diff, unsafe=unsafe_fixes)
-    cache = None if no_cache or mode.fixing else ResultCache(cache_dir)
+    cache = None
+    if not (no_cache or mode.fixing):
+        try:
+            cache = ResultCache.open(cache_dir)
+        except CacheUnavailable as error:  # costs the cache, never the run: one warning line
+            click.echo(f"guidelint: warning: result cache not used: {error}", err=True)
     progress = Progress(len(files))
     diagnostics = []
     corpus: list[tuple[str, list[Any]]] = []  # (path, its corpus rule entries), in run order
@@ -164,7 +170,9 @@ def _run(paths: tuple[str, ...], select: tuple[str, ...], extend_select: tuple[s
             corpus.append((outcome.path, outcome.corpus))
     progress.close()
     if cache is not None:
-        cache.save()
+        problem = cache.save()
+        if problem is not None:
+            click.echo(f"guidelint: warning: {problem}", err=True)
     diagnostics.extend(reduce_corpus(linter, corpus))
     diagnostics.sort()
     if write_baseline:
