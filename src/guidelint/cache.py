@@ -249,7 +249,7 @@ class ResultCache:
             if self.root is None:
                 self.root = CacheFolder.open(self.root_path, create=True)
                 assert self.root is not None
-            self.root.create_once("CACHEDIR.TAG", b"Signature: 8a477f597d28d172789f06886806bc55\n# guidelint result cache\n")
+            self.root.create_once("CACHEDIR.TAG", CACHEDIR_TAG)
             self.root.create_once(".gitignore", b"*\n")
             if self.version is None:
                 self.version = self.root.subfolder(f"v{CACHE_FORMAT}", create=True)
@@ -310,4 +310,5 @@ class ResultCache:
             folder.write(name.rpartition("/")[2], sealed)
 
 
+CACHEDIR_TAG = b"Signature: 8a477f597d28d172789f06886806bc55\n# guidelint result cache\n"
 _SNAPSHOT_NAME = re.compile(r"[0-9a-f]{32}\.json")

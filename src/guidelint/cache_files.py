@@ -11,6 +11,7 @@
 """
 from __future__ import annotations
 
+import contextlib
 import errno
 import hmac
 import os
@@ -144,15 +145,14 @@ class CacheFolder:
         if not SUPPORTED:
             raise CacheUnavailable("the result cache needs O_NOFOLLOW and folder descriptors (not on this platform)")
         if create:
-            os.makedirs(path, exist_ok=True)
+            with contextlib.suppress(FileExistsError):  # (a file or a link there: worded by _opened)
+                os.makedirs(path, exist_ok=True)
         return cls._opened(path, None, path)
 
     def subfolder(self, name: str, *, create: bool = False) -> CacheFolder | None:
         if create:
-            try:
+            with contextlib.suppress(FileExistsError):
                 os.mkdir(name, 0o755, dir_fd=self.descriptor)
-            except FileExistsError:
-                pass
         return self._opened(name, self.descriptor, os.path.join(self.path, name))
 
     @classmethod
@@ -206,11 +206,11 @@ class CacheFolder:
             with os.fdopen(descriptor, "wb") as handle:
                 handle.write(data)
             os.replace(temporary, name, src_dir_fd=self.descriptor, dst_dir_fd=self.descriptor)
-        except BaseException:
-            try:
+        except BaseException as error:
+            with contextlib.suppress(OSError):
                 os.unlink(temporary, dir_fd=self.descriptor)
-            except OSError:
-                pass
+            if isinstance(error, OSError):  # named by the file it was to replace, not the temporary one
+                raise OSError(error.errno, error.strerror, os.path.join(self.path, name)) from None
             raise
 
     def create_once(self, name: str, data: bytes) -> None:

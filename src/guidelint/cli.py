@@ -69,8 +69,9 @@ def _check_options(function: Any) -> Any:
         click.option("--no-cache", is_flag=True, envvar="GUIDELINT_NO_CACHE",
                      help="Do not read or write the result cache."),
         # a plain string: click.Path would stat it (and fail the run on a file there) even with --no-cache
-        click.option("--cache-dir", default=".guidelint_cache", show_default=True, envvar="GUIDELINT_CACHE_DIR",
-                     help="Where lint results are cached (a folder; the run goes on without it if it cannot be used)."),
+        click.option("--cache-dir", metavar="DIR", default=".guidelint_cache", show_default=True,
+                     envvar="GUIDELINT_CACHE_DIR",
+                     help="Where lint results are cached (a folder; a run goes on without one it cannot use)."),
     ]
     for option in reversed(options):
         function = option(function)
