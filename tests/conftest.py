@@ -28,3 +28,14 @@ def seeds() -> Path:
 def _no_result_cache(monkeypatch):
     """Tests replace rules with monkeypatch; a cached result must never stand in for a fresh run."""
     monkeypatch.setenv("GUIDELINT_NO_CACHE", "1")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_cache_key_home(tmp_path_factory):
+    """The result cache's key lives in the user's cache folder: tests (and the guidelint processes they
+    start) keep theirs in a folder of their own, never in the real ~/.cache. Session-wide, so that it is
+    in os.environ before any fixture copies the environment for a subprocess."""
+    patch = pytest.MonkeyPatch()
+    patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache-home")))
+    yield
+    patch.undo()

@@ -10,7 +10,9 @@ import time
 import pytest
 from click.testing import CliRunner
 
+from guidelint import cache as result_cache
 from guidelint import runner
+from guidelint.cache_files import seal, unseal, user_key
 from guidelint.cli import main
 from guidelint.config import Config
 from guidelint.engine import Linter
@@ -27,17 +29,23 @@ def _corpus(tmp_path, copies: int = 6):
     return folder
 
 
+def _name(path) -> str:
+    """A cache file's name in the cache, which its MAC covers: "v6/00.json", "v6/runs/….json"."""
+    parts = path.parts
+    return "/".join(parts[parts.index(f"v{result_cache.CACHE_FORMAT}"):])
+
+
 def _stored(path) -> dict:
-    """A cache file's content (its first line is the checksum of the rest)."""
+    """A cache file's content (its first line is the MAC of the rest)."""
     head, body = path.read_bytes().split(b"\n", 1)
-    assert runner.checked(path.read_bytes()) == body, f"{path} does not match its checksum {head!r}"
+    assert unseal(user_key(), _name(path), path.read_bytes()) == body, f"{path} does not match its MAC {head!r}"
     return json.loads(body)
 
 
 def _store(path, content: dict) -> None:
-    """Write a cache file as guidelint does, with a valid checksum: what it holds is then checked on its
-    own merits."""
-    path.write_bytes(runner.with_checksum(json.dumps(content).encode("utf-8")))
+    """Write a cache file as guidelint does, sealed with the user's key: what it holds is then checked on
+    its own merits."""
+    path.write_bytes(seal(user_key(), _name(path), json.dumps(content).encode("utf-8")))
 
 
 def check(*args: str, cache: bool = False, monkeypatch=None):
@@ -60,7 +68,7 @@ def test_warm_run_equals_cold_and_corrupt_cache_is_ignored(tmp_path, monkeypatch
     folder = _corpus(tmp_path, copies=1)
     cache_dir = tmp_path / "cache"
     cold = check("--cache-dir", str(cache_dir), str(folder), cache=True, monkeypatch=monkeypatch)
-    shards = sorted(path for path in (cache_dir / f"v{runner.CACHE_FORMAT}").glob("*.json") if path.name != "index.json")
+    shards = sorted(path for path in (cache_dir / f"v{result_cache.CACHE_FORMAT}").glob("*.json") if path.name != "index.json")
     entries = {key for shard in shards for key in _stored(shard)["entries"]}
     assert len(entries) == 11  # 13 files; the empty and the Latin-1 one are never cached
     assert all(key[:2] + ".json" == shard.name for shard in shards for key in _stored(shard)["entries"])
@@ -128,7 +136,7 @@ def test_unchanged_files_are_known_by_their_stat_and_never_read(tmp_path, monkey
     _age(folder)
     cache_dir = tmp_path / "cache"
     cold = check("--cache-dir", str(cache_dir), str(folder), cache=True, monkeypatch=monkeypatch)
-    index = _stored(cache_dir / f"v{runner.CACHE_FORMAT}" / "index.json")["entries"]
+    index = _stored(cache_dir / f"v{result_cache.CACHE_FORMAT}" / "index.json")["entries"]
     assert sorted(os.path.basename(path) for path in index) == sorted(
         path.name for path in folder.iterdir() if path.name not in ("0-empty.md", "0-latin1.md"))
     with monkeypatch.context() as patched:
@@ -161,10 +169,10 @@ def test_recently_written_files_are_not_indexed(tmp_path, monkeypatch) -> None:
         os.utime(path, (old, old))
     cache_dir = tmp_path / "cache"
     check("--cache-dir", str(cache_dir), str(folder), cache=True, monkeypatch=monkeypatch)
-    assert not (cache_dir / f"v{runner.CACHE_FORMAT}" / "index.json").exists()
+    assert not (cache_dir / f"v{result_cache.CACHE_FORMAT}" / "index.json").exists()
     time.sleep(RACY_S + 0.05)
     check("--cache-dir", str(cache_dir), str(folder))  # results from the content cache, now indexed
-    assert len(_stored(cache_dir / f"v{runner.CACHE_FORMAT}" / "index.json")["entries"]) == 11
+    assert len(_stored(cache_dir / f"v{result_cache.CACHE_FORMAT}" / "index.json")["entries"]) == 11
 
 
 def test_index_entries_belong_to_their_settings(tmp_path, monkeypatch) -> None:
@@ -219,19 +227,19 @@ def test_the_cache_key_digest_of_the_rules_data_is_the_policy_digest() -> None:
 # --- run snapshots ----------------------------------------------------------------------------------------
 
 def _snapshots(cache_dir) -> list:
-    return sorted((cache_dir / f"v{runner.CACHE_FORMAT}" / "runs").glob("*.json"))
+    return sorted((cache_dir / f"v{result_cache.CACHE_FORMAT}" / "runs").glob("*.json"))
 
 
 def _reads(monkeypatch) -> list[str]:
     """The names of the cache files read from now on."""
     names: list[str] = []
-    original = runner.ResultCache._read_json
+    original = result_cache.ResultCache._read_json
 
     def read(self, name):
         names.append(name)
         return original(self, name)
 
-    monkeypatch.setattr(runner.ResultCache, "_read_json", read)
+    monkeypatch.setattr(result_cache.ResultCache, "_read_json", read)
     return names
 
 
@@ -248,7 +256,7 @@ def _cached_corpus(tmp_path, monkeypatch):
 
 @pytest.fixture
 def snapshots_for_small_runs(monkeypatch):
-    monkeypatch.setattr(runner, "SNAPSHOT_MIN_FILES", 10)
+    monkeypatch.setattr(result_cache, "SNAPSHOT_MIN_FILES", 10)
 
 
 @pytest.mark.usefixtures("snapshots_for_small_runs")
@@ -268,14 +276,14 @@ def test_an_unchanged_run_is_answered_from_its_snapshot_alone(tmp_path, monkeypa
         reads = _reads(patched)
         assert check("--cache-dir", str(cache_dir), str(folder)) == cold
     shards = [name for name in reads if len(name) == 7 and name[:2] != "no"]  # "xx.json"; "no": not-cached
-    assert reads[0] == snapshot.relative_to(cache_dir / f"v{runner.CACHE_FORMAT}").as_posix()
+    assert reads[0] == snapshot.relative_to(cache_dir / f"v{result_cache.CACHE_FORMAT}").as_posix()
     assert shards == []  # the 11 cached files came from the snapshot: no shard was opened
     assert _snapshots(cache_dir) == [snapshot] and snapshot.stat().st_mtime_ns == written  # not rewritten
 
 
 @pytest.mark.usefixtures("snapshots_for_small_runs")
 def test_a_changed_file_is_linted_again_and_the_snapshot_follows(tmp_path, monkeypatch) -> None:
-    monkeypatch.setattr(runner, "SNAPSHOT_SLACK", 0)  # rewritten for any change
+    monkeypatch.setattr(result_cache, "SNAPSHOT_SLACK", 0)  # rewritten for any change
     folder, cache_dir, _ = _cached_corpus(tmp_path, monkeypatch)
     guide = folder / "0-variant-b-marketing-manager.md"
     guide.write_text(guide.read_text(encoding="utf-8").replace("## Interview Questions", "## Interview Question!", 1),
@@ -327,10 +335,10 @@ def test_a_damaged_snapshot_is_ignored(tmp_path, monkeypatch, damage) -> None:
 
 @pytest.mark.usefixtures("snapshots_for_small_runs")
 def test_a_cache_file_damaged_into_other_valid_json_is_ignored(tmp_path, monkeypatch) -> None:
-    """One byte lost inside a rule name, or a digit changed, still parses: the checksum catches it."""
+    """One byte lost inside a rule name, or a digit changed, still parses: the MAC catches it."""
     folder, cache_dir, cold = _cached_corpus(tmp_path, monkeypatch)
     damaged = 0
-    for path in (cache_dir / f"v{runner.CACHE_FORMAT}").rglob("*.json"):
+    for path in (cache_dir / f"v{result_cache.CACHE_FORMAT}").rglob("*.json"):
         data = path.read_bytes()
         changed = data.replace(b"required-section", b"required-sectio", 1).replace(b',"GL204",1,', b',"GL204",2,', 1)
         if changed != data:
@@ -348,7 +356,7 @@ def test_each_kind_of_run_has_its_own_snapshot_and_only_the_newest_are_kept(tmp_
         narrow = check("--cache-dir", str(cache_dir), "--select", code, str(folder))
         assert narrow == check("--no-cache", "--select", code, str(folder))
         assert {d["code"] for d in json.loads(narrow[1])} <= {code}
-    assert len(_snapshots(cache_dir)) == runner.SNAPSHOTS_KEPT == 4
+    assert len(_snapshots(cache_dir)) == result_cache.SNAPSHOTS_KEPT == 4
     few = sorted(str(path) for path in folder.iterdir())[:9]  # under SNAPSHOT_MIN_FILES: no snapshot
     check("--cache-dir", str(cache_dir), *few)
     assert len(_snapshots(cache_dir)) == 4
@@ -356,7 +364,7 @@ def test_each_kind_of_run_has_its_own_snapshot_and_only_the_newest_are_kept(tmp_
 
 @pytest.mark.usefixtures("snapshots_for_small_runs")
 def test_a_snapshot_out_of_date_for_a_few_files_is_kept_and_they_are_looked_up(tmp_path, monkeypatch) -> None:
-    monkeypatch.setattr(runner, "SNAPSHOT_SLACK", 0.1)  # 1 file of 13 is within it, 2 are not
+    monkeypatch.setattr(result_cache, "SNAPSHOT_SLACK", 0.1)  # 1 file of 13 is within it, 2 are not
     folder, cache_dir, _ = _cached_corpus(tmp_path, monkeypatch)
     (snapshot,) = _snapshots(cache_dir)
     written = snapshot.read_bytes()
@@ -378,7 +386,7 @@ def test_random_edits_settings_and_damage_never_give_a_cached_wrong_answer(tmp_p
     import random
 
     chance = random.Random(seed)
-    monkeypatch.setattr(runner, "SNAPSHOT_SLACK", chance.choice([0, 0.2]))
+    monkeypatch.setattr(result_cache, "SNAPSHOT_SLACK", chance.choice([0, 0.2]))
     folder = _corpus(tmp_path, copies=1)
     _age(folder)
     cache_dir = tmp_path / "cache"

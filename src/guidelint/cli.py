@@ -76,8 +76,10 @@ def _check_options(function: Any) -> Any:
                      help="Worker processes [default: all cores]; --jobs 1 runs in one process."),
         click.option("--no-cache", is_flag=True, envvar="GUIDELINT_NO_CACHE",
                      help="Do not read or write the result cache."),
-        click.option("--cache-dir", type=click.Path(file_okay=False), default=".guidelint_cache",
-                     show_default=True, envvar="GUIDELINT_CACHE_DIR", help="Where lint results are cached."),
+        # a plain string: click.Path would stat it (and fail the run on a file there) even with --no-cache
+        click.option("--cache-dir", metavar="DIR", default=None, envvar="GUIDELINT_CACHE_DIR",
+                     help="Where lint results are cached [default: .guidelint_cache in the project root] "
+                          "(a folder; a run goes on without one it cannot use)."),
     ]
     for option in reversed(options):
         function = option(function)
@@ -140,11 +142,12 @@ def _no_files(paths: tuple[str, ...], excluded: int) -> int:
 def _run(paths: tuple[str, ...], select: tuple[str, ...], extend_select: tuple[str, ...],
          ignore: tuple[str, ...], output_format: str, fail_on: str | None, exit_zero: bool,
          config_path: str | None, unsafe_fixes: bool, diff: bool, fix_only: bool, jobs: int | None,
-         no_cache: bool, cache_dir: str, output_file: str | None, statistics: bool, baseline_path: str | None,
+         no_cache: bool, cache_dir: str | None, output_file: str | None, statistics: bool, baseline_path: str | None,
          write_baseline: str | None, force_exclude: bool, from_stdin: bool, stdin_filename: str | None,
          fix: bool = False) -> int:
     from .reporters import REPORTERS, RunSummary
-    from .runner import Mode, Progress, ResultCache, default_jobs, reduce_corpus, run
+    from .cache import CacheUnavailable, ResultCache
+    from .runner import Mode, Progress, default_jobs, reduce_corpus, run
 
     mode = Mode(fix=fix or fix_only, diff=diff, unsafe=unsafe_fixes)
     try:
@@ -167,7 +170,12 @@ def _run(paths: tuple[str, ...], select: tuple[str, ...], extend_select: tuple[s
     files = selection.files
     if not files:
         return _no_files(paths or (".",), selection.excluded)
-    cache = None if no_cache or mode.fixing else ResultCache(cache_dir)
+    cache = None
+    if not (no_cache or mode.fixing):
+        try:
+            cache = ResultCache.open(cache_dir or str((project.config.root or Path.cwd()) / ".guidelint_cache"))
+        except CacheUnavailable as error:  # costs the cache, never the run: one warning line
+            click.echo(f"guidelint: warning: result cache not used: {error}", err=True)
     progress = Progress(len(files))
     diagnostics = []
     corpus: list[tuple[str, list[Any]]] = []  # (path, its corpus rule entries), in run order
@@ -187,7 +195,9 @@ def _run(paths: tuple[str, ...], select: tuple[str, ...], extend_select: tuple[s
             corpus.append((outcome.path, outcome.corpus))
     progress.close()
     if cache is not None:
-        cache.save()
+        problem = cache.save()
+        if problem is not None:
+            click.echo(f"guidelint: warning: {problem}", err=True)
     diagnostics.extend(reduce_corpus(project, corpus))
     diagnostics.sort()
     project_path = _project_path(project)
