@@ -7,6 +7,7 @@ import dataclasses
 import json
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -264,16 +265,30 @@ class WriteError(Exception):
 
 
 def write_atomic(path: str, data: bytes, *, expected: bytes) -> None:
-    """Replace `path` with `data` via a temporary file in the same folder, keeping its mode.
-    Refuses when the file changed since it was read (another run or an editor got there first)."""
+    """Replace `path` with `data` via a temporary file in the same folder, keeping its mode, and its owner
+    and group where the process may set them. Refuses when the file is read-only for us (no write
+    permission, or no owner-write bit: root may write anything, but a 0444 guide says "do not change"),
+    when it is no longer a regular file (a FIFO or a link to a device must neither hang nor flood the
+    check), and when it changed since it was read (another run or an editor got there first). The check
+    reads at most len(expected) + 1 bytes, without blocking."""
+    from .fileio import NotAFile, TooLarge, read_limited
+
     try:
-        with open(path, "rb") as handle:
-            if handle.read() != expected:
-                raise WriteError(f"{path}: file changed while it was being fixed; not written")
-        mode = os.stat(path).st_mode
+        current = read_limited(path, len(expected))
+        status = os.stat(path)
+    except TooLarge:
+        raise WriteError(f"{path}: file changed while it was being fixed; not written") from None
+    except NotAFile:
+        raise WriteError(f"{path}: not a regular file; not written") from None
     except OSError as error:
         raise WriteError(f"{path}: {error.strerror or error}; not written") from None
+    if not stat.S_ISREG(status.st_mode):
+        raise WriteError(f"{path}: not a regular file; not written")
+    if current != expected:
+        raise WriteError(f"{path}: file changed while it was being fixed; not written")
+    if not status.st_mode & stat.S_IWUSR or not os.access(path, os.W_OK):
+        raise WriteError(f"{path}: read-only; not fixed")
     try:
-        replace_file(path, data, mode=mode & 0o7777)
+        replace_file(path, data, mode=stat.S_IMODE(status.st_mode), owner=(status.st_uid, status.st_gid))
     except OSError as error:
         raise WriteError(f"{path}: {error.strerror or error}; not written") from None
