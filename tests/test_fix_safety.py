@@ -161,3 +161,31 @@ def test_guard_compares_nan_as_equal_to_itself_and_still_sees_a_change(linter) -
     assert guard(document, linter.lint_text(NAN).document, set()) == []
     changed = linter.lint_text(NAN.replace("draft: .nan", "draft: .inf")).document
     assert guard(document, changed, set()) == ["meta:draft"]
+
+
+# --- the library reads text as the CLI reads a file -----------------------------------------------------
+
+def test_fix_text_and_lint_text_stop_at_max_file_size_like_the_cli(tmp_path, monkeypatch) -> None:
+    from guidelint import fix_text, lint_text
+
+    text = "---\nterm: x\n---\n\n" + "A line with a trailing blank. \n" * 40
+    (tmp_path / "guidelint.toml").write_text("max-file-size = 1000\n", encoding="utf-8")
+    path = write(tmp_path, text)
+    monkeypatch.chdir(tmp_path)
+    cli = invoke("check", "--fix", "--format", "json", "guide.md")
+    assert path.read_text(encoding="utf-8") == text  # the CLI did not parse it, let alone fix it
+    expected = [("GL001", "file is 1,257 bytes, over the limit of 1,000 (max-file-size); not checked")]
+    assert [(f["code"], f["message"]) for f in __import__("json").loads(cli.stdout)] == expected
+    config = dataclasses.replace(Config(), max_file_size=1000)
+    fixed = fix_text(text, config=config)
+    assert not fixed.changed and [(d.code, d.message) for d in fixed.remaining] == expected
+    assert [(d.code, d.message) for d in lint_text(text, config=config).diagnostics] == expected
+
+
+def test_text_with_a_lone_surrogate_is_an_encoding_finding_not_a_traceback() -> None:
+    from guidelint import fix_text, lint_text
+
+    text = "---\nterm: Caf\ud800\n---\n"
+    expected = [("GL001", "not valid UTF-8: byte 0xed at line 2, column 10")]
+    assert [(d.code, d.message) for d in lint_text(text).diagnostics] == expected
+    assert [(d.code, d.message) for d in fix_text(text, unsafe=True).remaining] == expected
