@@ -59,9 +59,19 @@ def test_fix_leaves_the_block_scalar_and_fixes_the_rest(tmp_path) -> None:
 
 
 def test_escaped_blank_in_a_double_quoted_string_is_not_fixed(linter) -> None:
-    text = '---\nterm: "Kept\\ \n  apart"\nother: "folded  \n  away"\n---\n\nBody\n'
+    text = ('---\nterm: "Kept\\ \n  apart"\nother: "folded  \n  away"\nthird: "slash\\\\ \n  x"\n---\n\n'
+            "Body\n")
     found = [(d.line, d.fix is not None) for d in linter.lint_text(text).diagnostics if d.code == "GL002"]
-    assert found == [(2, False), (4, True)]  # `\ ` before a line break is a space of the value
+    assert found == [(2, False), (4, True), (6, True)]  # `\ ` before a line break is a space of the value
+
+
+def test_blank_after_a_markdown_backslash_is_not_fixed(linter) -> None:
+    """Deleting it would turn a backslash at the end of the line into a hard line break: the backslash is gone."""
+    text = "# T\n\nA line\\ \nnext line.\n\nEscaped\\\\ \nplain.\n"
+    found = [(d.line, d.message, d.fix is not None) for d in linter.lint_text(text).diagnostics if d.code == "GL002"]
+    assert found == [(3, "trailing whitespace (1 character) after a backslash: deleting it would make the "
+                         "backslash a line break, not fixed", False),
+                     (6, "trailing whitespace (1 character)", True)]
 
 
 def _with_check(monkeypatch, code: str, check) -> None:

@@ -9,8 +9,10 @@ Good:
     **Answer:**
 
 Options: `allow-hard-breaks` (default true): two spaces after text, before a non-blank line, are kept.
-Fix (safe): deletes the trailing whitespace, except inside a YAML block scalar (`notes: |`) or after a
-backslash in a double-quoted YAML string, where the blanks are part of the value: reported, not fixed.
+Fix (safe): deletes the trailing whitespace, except where deleting it changes what the text says:
+inside a YAML block scalar (`notes: |`) or after a backslash in a double-quoted YAML string, where the
+blanks are part of the value, and after a backslash in Markdown, which would become a hard line break.
+Those are reported, not fixed.
 """
 from __future__ import annotations
 
@@ -59,6 +61,10 @@ def check(document: Document, context: Context) -> Iterator[Finding]:
             continue
         what = "whitespace-only line" if not stripped else "trailing whitespace"
         message = f"{what} ({end - start} character{'s' if end - start > 1 else ''})"
+        if offset >= body_start and _escapes(stripped):
+            yield Finding(f"{message} after a backslash: deleting it would make the backslash a line break, "
+                          "not fixed", start, end)
+            continue
         if start < body_start:
             if kept is None:
                 kept = _value_spans(document)
@@ -110,7 +116,12 @@ def _holder(spans: list[tuple[int, int, str]], start: int, text: str) -> str | N
     if index < 0 or not spans[index][0] <= start < spans[index][1]:
         return None
     style = spans[index][2]
-    return style if style != '"' or text[start - 1] == "\\" else None
+    return style if style != '"' or _escapes(text[spans[index][0]:start]) else None
+
+
+def _escapes(before: str) -> bool:
+    """Whether `before` ends in an escaping backslash (an odd run of them: `\\\\` is a backslash)."""
+    return (len(before) - len(before.rstrip("\\"))) % 2 == 1
 
 
 RULE = Rule(code="GL002", slug="trailing-whitespace", severity=Severity.WARNING, check=check, doc=__doc__,
