@@ -111,7 +111,7 @@ def test_guard_refuses_a_fix_that_changes_content(monkeypatch) -> None:
     source = decode(DEFECTS.read_bytes(), "defects.md")
     result = fix_source(linter, source)
     assert result.text == source.text
-    assert result.refused == ["trailing-whitespace: its fix would change questions"]
+    assert result.refused == ["line 54: trailing-whitespace: its fix would change questions"]
 
 
 def test_write_refuses_when_file_changed_meanwhile(tmp_path) -> None:
@@ -160,7 +160,7 @@ def test_refused_fix_is_named_on_stderr(tmp_path, monkeypatch) -> None:
     shutil.copy(DEFECTS, path)
     before = path.read_bytes()
     result = invoke("check", "--fix", "--select", "GL002", str(path))
-    assert f"{os.path.relpath(path)}: fix refused: trailing-whitespace: its fix would change headings, sections" in result.stderr
+    assert f"{os.path.relpath(path)}: fix refused: line 18: trailing-whitespace: its fix would change headings, sections" in result.stderr
     assert path.read_bytes() == before
 
 

@@ -63,7 +63,8 @@ def test_mutated_guides_lint_and_fix_idempotently(text) -> None:
         return
     twice = fix_source(LINTER, decode(once.to_bytes(), "guide.md"), unsafe=True)
     assert twice.text == once.text
-    if once.changed and once.refused == []:
+    # (generation-artifact may delete an answer item or a heading that is wholly an artifact line)
+    if once.changed and once.refused == [] and not any(code == "GL203" for code, _ in once.applied):
         before, after = signature(result.document), signature(LINTER.lint_source(
             decode(once.to_bytes(), "guide.md")).document)
         for aspect in ("questions", "headings"):

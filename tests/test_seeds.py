@@ -86,7 +86,7 @@ def test_plain_text_pages_have_no_questions(linter, seeds) -> None:
 
 def test_fix_unsafe_on_copies_of_seeds_keeps_every_question_and_part(linter, seeds, tmp_path) -> None:
     for name in sorted(EXPECTED):
-        shutil.copy(seeds / name, tmp_path / name)
+        shutil.copyfile(seeds / name, tmp_path / name)  # (not copy: the seeds are read-only, 0444)
     before = {name: signature(linter.lint_path(str(tmp_path / name)).document) for name in EXPECTED}
     files = [str(tmp_path / name) for name in sorted(EXPECTED)]  # .txt: named explicitly
     result = CliRunner().invoke(main, ["check", "--fix", "--unsafe-fixes", "--format", "json", *files],

@@ -35,11 +35,9 @@ def fix_text(text: str, *, path: str = "<text>", config: Any = None, unsafe: boo
     """Apply fixes to one guide given as text, as if it were the file `path`; returns a FixResult (text,
     applied fixes, remaining)."""
     from .fixer import fix_source
-    from .source import decode
 
     linter = _linter(path, config)
-    return fix_source(linter, decode(text.encode("utf-8"), path, max_bytes=linter.config.max_file_size),
-                      unsafe=unsafe)
+    return fix_source(linter, linter.source_of_text(text, path), unsafe=unsafe)
 
 
 __all__ = ["__version__", "fix_text", "lint_text"]

@@ -224,7 +224,12 @@ class Linter:
         return self.lint_source(self.read(path))
 
     def lint_text(self, text: str, path: str = "<text>") -> LintResult:
-        return self.lint_source(decode(text.encode("utf-8"), path, max_bytes=self.config.max_file_size))
+        return self.lint_source(self.source_of_text(text, path))
+
+    def source_of_text(self, text: str, path: str = "<text>") -> Source:
+        """A guide given as text, read as the CLI reads a file: over max-file-size (counted in UTF-8
+        bytes) it is not parsed, and a lone surrogate is the encoding finding a bad byte would be."""
+        return decode(text.encode("utf-8", "surrogatepass"), path, max_bytes=self.config.max_file_size)
 
 
 _DIGITS = re.compile(r"\d+")

@@ -62,7 +62,8 @@ def replacement_target(path: str) -> str | None:
     return os.path.realpath(path) if os.path.islink(path) else path
 
 
-def replace_file(path: str, data: bytes, *, mode: int = 0o644, sync: bool = True) -> None:
+def replace_file(path: str, data: bytes, *, mode: int = 0o644, sync: bool = True,
+                 owner: tuple[int, int] | None = None) -> None:
     """Write `data` to a temporary file in `path`'s folder, flush it to disk (unless `sync` is false:
     for caches, which may be lost), then rename it over `path`, so a reader sees the old file or the
     new one, never half of one. Raises OSError; the temporary file is removed when anything fails.
@@ -83,7 +84,12 @@ def replace_file(path: str, data: bytes, *, mode: int = 0o644, sync: bool = True
             if sync:
                 handle.flush()
                 os.fsync(handle.fileno())
-        os.chmod(temporary, mode)
+        if owner is not None:  # (uid, gid) of the file replaced; kept where we may (root, or our own group)
+            try:
+                os.chown(temporary, *owner)
+            except PermissionError:
+                pass
+        os.chmod(temporary, mode)  # after chown, which clears setuid and setgid bits
         os.replace(temporary, path)
     except BaseException:
         try:

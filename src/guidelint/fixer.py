@@ -3,8 +3,11 @@ then a guard that the Document kept everything the fixes did not mean to change,
 from __future__ import annotations
 
 import bisect
+import dataclasses
+import json
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -75,15 +78,32 @@ def _norm(text: str) -> str:
     return " ".join(text.split())
 
 
-def signature(document: Document) -> dict[str, Any]:
-    """What a Document says, by aspect, with whitespace folded: the guard compares these."""
+def _canonical(value: Any) -> str:
+    """A front matter value as comparable text. Values compared as they are failed on NaN (`.nan` is
+    never equal to itself), which refused every fix of a file holding one."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=repr)
+
+
+def _inside(spans: tuple[tuple[int, int], ...], start: int, end: int) -> bool:
+    """Whether text[start:end] lies wholly inside one of `spans` (sorted, disjoint)."""
+    index = bisect.bisect_right(spans, (start, float("inf"))) - 1
+    return index >= 0 and spans[index][0] <= start and end <= spans[index][1]
+
+
+def signature(document: Document, removed: tuple[tuple[int, int], ...] = ()) -> dict[str, Any]:
+    """What a Document says, by aspect, with whitespace folded: the guard compares these. Answer entries
+    and headings lying wholly inside a `removed` span (sorted (start, end) offsets of text a fix deletes)
+    are left out: the "before" side of a fix that means to delete them."""
     from .yamlnodes import to_json
+
+    def entries(items: list[Any]) -> list[str]:
+        return [_norm(x.text) for x in items if not (removed and _inside(removed, x.start, x.start + len(x.markdown)))]
 
     aspects: dict[str, Any] = {}
     front = document.front_matter
     aspects["front-matter"] = (front is not None, front.error if front else None)
     for key, value in (to_json(document.metadata) or {}).items():
-        aspects[f"meta:{key}"] = value
+        aspects[f"meta:{key}"] = _canonical(value)
     aspects["numbers"] = [q.number for q in document.questions]
     questions = []
     question_other = []
@@ -91,25 +111,28 @@ def signature(document: Document) -> dict[str, Any]:
         a = q.answer
         questions.append((
             q.group.name if q.group else None, _norm(q.text),
-            [(e.title, _norm(e.text), [_norm(x.text) for x in e.context], [_norm(x.text) for x in e.approach],
-              [_norm(x.text) for x in e.outcome], [(p.label, [_norm(x.text) for x in p.entries]) for p in e.other])
+            [(e.title, _norm(e.text), entries(e.context), entries(e.approach), entries(e.outcome),
+              [(p.label, entries(p.entries)) for p in e.other])
              for e in a.examples],
-            *([_norm(x.text) for x in getattr(a, kind)] for kind in ("outcomes", "best_practices", "pitfalls",
-                                                                        "follow_ups")),
+            *(entries(getattr(a, kind)) for kind in ("outcomes", "best_practices", "pitfalls", "follow_ups")),
         ))
-        question_other.append([(p.label, [_norm(x.text) for x in p.entries]) for p in a.other])
+        question_other.append([(p.label, entries(p.entries)) for p in a.other])
     aspects["questions"] = questions
     aspects["question-other"] = question_other
     # question numbers live in the "numbers" aspect, so they are left out of the heading texts
-    aspects["headings"] = [(h.level, _norm(_NUMBER.sub("", h.text))) for h in document.headings]
+    aspects["headings"] = [(h.level, _norm(_NUMBER.sub("", h.text))) for h in document.headings
+                           if not (removed and _inside(removed, h.start, h.end))]
     aspects["sections"] = [(_norm(s.heading.text) if s.heading else None, _norm(s.text)) for s in document.sections]
-    aspects["after"] = [_norm(e.text) for e in document.after_questions]
+    aspects["after"] = entries(document.after_questions)
     return aspects
 
 
-def guard(before: Document, after: Document, allowed: set[str]) -> list[str]:
-    """Aspects that changed although no applied fix meant to change them."""
-    old, new = signature(before), signature(after)
+def guard(before: Document, after: Document, allowed: set[str],
+          removed: tuple[tuple[int, int], ...] = ()) -> list[str]:
+    """Aspects that changed although no applied fix meant to change them. `removed`: spans of `before`'s
+    text that the applied fixes declare they delete (see Rule.deletes); what lay wholly inside them may
+    be gone, and nothing else may change."""
+    old, new = signature(before, removed), signature(after)
     changed = []
     for key in sorted(set(old) | set(new)):
         if key in allowed:
@@ -119,54 +142,122 @@ def guard(before: Document, after: Document, allowed: set[str]) -> list[str]:
     return changed
 
 
+def declared(taken: list[tuple[str, Fix]]) -> tuple[set[str], tuple[tuple[int, int], ...]]:
+    """What the fixes `taken` mean to change: the aspects their rules declare, and the spans they delete
+    (only edits that replace text with nothing, of rules that declare their fix deletes)."""
+    allowed = {aspect for code, _ in taken for aspect in REGISTRY[code].changes}
+    spans: list[tuple[int, int]] = []
+    for start, end in sorted((edit.start, edit.end) for code, fix in taken if REGISTRY[code].deletes
+                             for edit in fix.edits if not edit.replacement and edit.end > edit.start):
+        if spans and start <= spans[-1][1]:  # adjacent deleted lines: an entry may span both
+            spans[-1] = (spans[-1][0], max(end, spans[-1][1]))
+        else:
+            spans.append((start, end))
+    return allowed, tuple(spans)
+
+
+Pair = tuple[str, Fix]
+
+
+@dataclass
+class _Round:
+    """One round of the fix loop: the text it starts from and how a set of its fixes fares."""
+
+    linter: Linter
+    current: Any  # the LintResult the round starts from
+
+    def attempt(self, pairs: list[Pair]) -> tuple[Any, list[Pair], list[str]]:
+        """Apply `pairs` (overlaps skipped): the re-linted result, the fixes taken and what broke."""
+        source = self.current.source
+        text, taken = apply_edits(source.text, pairs)
+        fixed = self.linter.lint_source(Source(source.path, text, bom=source.bom))
+        if fixed.source.problem is not None:
+            return fixed, taken, [f"the file ({fixed.source.problem.message})"]
+        allowed, removed = declared(taken)
+        return fixed, taken, guard(self.current.document, fixed.document, allowed, removed)
+
+    def culprits(self, pairs: list[Pair], broken: list[str]) -> list[tuple[Pair, list[str]]]:
+        """The fixes among `pairs` (which break the guard together) that break it alone: found by halving,
+        so a few bad fixes among thousands cost a few dozen lints, not thousands."""
+        if len(pairs) == 1:
+            return [(pairs[0], broken)]
+        found = []
+        for half in (pairs[:len(pairs) // 2], pairs[len(pairs) // 2:]):
+            _, _, half_broken = self.attempt(half)
+            if half_broken:
+                found.extend(self.culprits(half, half_broken))
+        return found
+
+
 def fix_source(linter: Linter, source: Source, *, unsafe: bool = False) -> FixResult:
+    """Fix `source` in rounds: apply every wanted fix, re-lint, repeat until nothing changes. A fix that
+    fails the guard is refused alone (its finding keeps no fix), and the others are applied."""
     result = FixResult(source=source, text=source.text)
     if source.problem is not None:
         result.final = linter.lint_source(source)
         result.remaining = result.final.diagnostics
         return result
     current = linter.lint_source(source)
-    banned: set[str] = set()
+    refused: set[tuple[str, str]] = set()  # (code, fingerprint): survives the offsets moving between rounds
+
+    def wanted(d: Diagnostic) -> bool:
+        return d.fix is not None and (d.fix.safe or unsafe) and (d.code, d.fingerprint) not in refused
+
+    def refuse(d: Diagnostic, broken: list[str], why: str = "") -> None:
+        refused.add((d.code, d.fingerprint))
+        result.refused.append(f"line {d.line}: {d.slug}: its fix would change {', '.join(broken)}{why}")
+
     for _round in range(MAX_ROUNDS):
-        candidates = [(d.code, d.fix) for d in current.diagnostics
-                      if d.fix is not None and (d.fix.safe or unsafe) and d.code not in banned]
-        if not candidates:
+        chosen = [d for d in current.diagnostics if wanted(d)]
+        if not chosen:
             break
-        new_text, taken = apply_edits(current.source.text, candidates)
-        if new_text == current.source.text:
+        pairs: list[Pair] = [(d.code, d.fix) for d in chosen if d.fix is not None]
+        finding: dict[int, list[Diagnostic]] = {}  # each fix (kept alive by its finding) -> its findings
+        for d in chosen:
+            finding.setdefault(id(d.fix), []).append(d)
+        step = _Round(linter, current)
+        fixed, taken, broken = step.attempt(pairs)
+        if fixed.source.text == current.source.text:
             break
-        fixed = linter.lint_source(Source(source.path, new_text, bom=source.bom))
-        allowed = {aspect for code, _ in taken for aspect in REGISTRY[code].changes}
-        broken = guard(current.document, fixed.document, allowed)
-        if broken or fixed.source.problem is not None:
-            codes = sorted({code for code, _ in taken})
-            if len(codes) == 1:
-                banned.add(codes[0])
-                result.refused.append(f"{REGISTRY[codes[0]].slug}: its fix would change {', '.join(broken)}")
-            else:  # find the culprit: apply each rule's fixes alone
-                for code in codes:
-                    alone_text, _ = apply_edits(current.source.text, [c for c in taken if c[0] == code])
-                    alone = linter.lint_source(Source(source.path, alone_text, bom=source.bom))
-                    alone_broken = guard(current.document, alone.document, set(REGISTRY[code].changes))
-                    if alone_broken:
-                        banned.add(code)
-                        result.refused.append(
-                            f"{REGISTRY[code].slug}: its fix would change {', '.join(alone_broken)}")
-                if not banned & set(codes):  # together they break, alone they do not: go one at a time
-                    banned.update(codes[1:])
-            continue
+        if broken:
+            bad = step.culprits(taken, broken)
+            for (_, fix), why in bad:
+                for d in finding[id(fix)]:
+                    refuse(d, why)
+            if bad:
+                continue  # the next round tries the rest without them
+            # together they break, each half alone does not: keep what passes, one fix at a time
+            kept: list[Pair] = []
+            passed = None
+            for pair in taken:
+                attempt = step.attempt([*kept, pair])
+                if attempt[2]:
+                    for d in finding[id(pair[1])]:
+                        refuse(d, attempt[2], " together with the other fixes")
+                else:
+                    kept.append(pair)
+                    passed = attempt
+            if passed is None:
+                continue
+            fixed, taken, _ = passed
         result.applied.extend((code, fix.description) for code, fix in taken)
         current = fixed
     else:
-        result.converged = not any(d.fix is not None and (d.fix.safe or unsafe) and d.code not in banned
-                                   for d in current.diagnostics)
+        result.converged = not any(wanted(d) for d in current.diagnostics)
     if not result.converged:
         current = linter.lint_source(source)
         result.applied = []
     result.text = current.source.text
-    result.remaining = current.diagnostics
     result.final = current
+    # A finding whose fix was refused, or whose fixes never settled, is not fixable: no `[*]`, no count.
+    result.remaining = [_without_fix(d) if d.fix is not None and (not result.converged or
+                                                                 (d.code, d.fingerprint) in refused) else d
+                        for d in current.diagnostics]
     return result
+
+
+def _without_fix(d: Diagnostic) -> Diagnostic:
+    return dataclasses.replace(d, fix=None)
 
 
 class WriteError(Exception):
@@ -174,16 +265,30 @@ class WriteError(Exception):
 
 
 def write_atomic(path: str, data: bytes, *, expected: bytes) -> None:
-    """Replace `path` with `data` via a temporary file in the same folder, keeping its mode.
-    Refuses when the file changed since it was read (another run or an editor got there first)."""
+    """Replace `path` with `data` via a temporary file in the same folder, keeping its mode, and its owner
+    and group where the process may set them. Refuses when the file is read-only for us (no write
+    permission, or no owner-write bit: root may write anything, but a 0444 guide says "do not change"),
+    when it is no longer a regular file (a FIFO or a link to a device must neither hang nor flood the
+    check), and when it changed since it was read (another run or an editor got there first). The check
+    reads at most len(expected) + 1 bytes, without blocking."""
+    from .fileio import NotAFile, TooLarge, read_limited
+
     try:
-        with open(path, "rb") as handle:
-            if handle.read() != expected:
-                raise WriteError(f"{path}: file changed while it was being fixed; not written")
-        mode = os.stat(path).st_mode
+        current = read_limited(path, len(expected))
+        status = os.stat(path)
+    except TooLarge:
+        raise WriteError(f"{path}: file changed while it was being fixed; not written") from None
+    except NotAFile:
+        raise WriteError(f"{path}: not a regular file; not written") from None
     except OSError as error:
         raise WriteError(f"{path}: {error.strerror or error}; not written") from None
+    if not stat.S_ISREG(status.st_mode):
+        raise WriteError(f"{path}: not a regular file; not written")
+    if current != expected:
+        raise WriteError(f"{path}: file changed while it was being fixed; not written")
+    if not status.st_mode & stat.S_IWUSR or not os.access(path, os.W_OK):
+        raise WriteError(f"{path}: read-only; not fixed")
     try:
-        replace_file(path, data, mode=mode & 0o7777)
+        replace_file(path, data, mode=stat.S_IMODE(status.st_mode), owner=(status.st_uid, status.st_gid))
     except OSError as error:
         raise WriteError(f"{path}: {error.strerror or error}; not written") from None

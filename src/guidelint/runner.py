@@ -72,11 +72,17 @@ def index_entry(path: str, before: list[int] | None, settings: str, key: str, no
 
 
 def unified_diff(old: str, new: str, path: str) -> str:
-    """A unified diff as `diff -u` writes it, with the marker after a line that has no newline."""
+    """A unified diff as `diff -u` writes it, with the marker after a line that has no newline. Lines end
+    at line feeds only, as patch(1) and git read them: str.splitlines also cuts at a lone carriage
+    return, VT, FF, FS, GS, RS, NEL, U+2028 and U+2029, and a diff cut there does not apply."""
     import difflib
 
-    lines = difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
-                                 fromfile=f"a/{path}", tofile=f"b/{path}")
+    def cut(text: str) -> list[str]:
+        lines = [line + "\n" for line in text.split("\n")]
+        lines[-1] = lines[-1][:-1]  # after the last \n: a line without one, or nothing
+        return lines if lines[-1] else lines[:-1]
+
+    lines = difflib.unified_diff(cut(old), cut(new), fromfile=f"a/{path}", tofile=f"b/{path}")
     return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
 
 
@@ -98,7 +104,8 @@ def process(linter: Linter, path: str, mode: Mode) -> FileOutcome:
     if not fixed.converged:
         outcome.messages.append(f"{path}: fixes did not converge after several rounds; file left unchanged")
     if fixed.changed and mode.diff:
-        outcome.diff = unified_diff(source.text, fixed.text, path)
+        bom = "\ufeff" if source.bom else ""  # part of the first line for patch(1), which reads bytes
+        outcome.diff = unified_diff(bom + source.text, bom + fixed.text, path)
     elif fixed.changed:
         try:
             write_atomic(path, fixed.to_bytes(), expected=encode(source.text, bom=source.bom))

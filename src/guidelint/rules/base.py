@@ -76,6 +76,10 @@ class Rule:
     # What the fix may change in the Document model; the fixer's guard checks everything else survives.
     # Aspects: "meta:<key>", "numbers", "questions", "question-other", "headings", "sections", "after".
     changes: frozenset[str] = frozenset()
+    # The fix deletes what its edits span (edits that replace text with nothing): answer entries and
+    # headings lying wholly inside such a span may vanish from the model; the guard checks nothing else
+    # does. (generation-artifact deletes a `- TODO` list item of an answer, which "questions" holds.)
+    deletes: bool = False
     # Corpus rules (duplicates across files) set both: a per-file key, and the message for a file whose
     # key an earlier file of the run already has. Their `check` yields nothing.
     corpus_key: CorpusKey | None = None

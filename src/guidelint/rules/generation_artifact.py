@@ -45,4 +45,4 @@ def check(document: Document, context: Context) -> Iterator[Finding]:
 
 
 RULE = Rule(code="GL203", slug="generation-artifact", severity=Severity.ERROR, check=check, doc=__doc__,
-            fix="unsafe", changes=frozenset({"sections", "after", "question-other"}))
+            fix="unsafe", changes=frozenset({"sections", "after", "question-other"}), deletes=True)

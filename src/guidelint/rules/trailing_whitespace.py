@@ -9,10 +9,14 @@ Good:
     **Answer:**
 
 Options: `allow-hard-breaks` (default true): two spaces after text, before a non-blank line, are kept.
-Fix (safe): deletes the trailing whitespace.
+Fix (safe): deletes the trailing whitespace, except where deleting it changes what the text says:
+inside a YAML block scalar (`notes: |`) or after a backslash in a double-quoted YAML string, where the
+blanks are part of the value, and after a backslash in Markdown, which would become a hard line break.
+Those are reported, not fixed.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 
@@ -45,6 +49,7 @@ def check(document: Document, context: Context) -> Iterator[Finding]:
     text = document.text
     if not text.endswith((" ", "\t")) and not _has_blank_before_newline(text):
         return  # most files stop here
+    kept: list[tuple[int, int, str]] | None = None  # front matter scalars that keep blanks: on first need
     for match in _TRAILING.finditer(text):  # only lines that end in blanks are looked at
         start, end = match.span()
         offset = text.rfind("\n", 0, start) + 1
@@ -55,8 +60,21 @@ def check(document: Document, context: Context) -> Iterator[Finding]:
                 and "\t" not in match.group() and _next_line_has_text(document, end):
             continue
         what = "whitespace-only line" if not stripped else "trailing whitespace"
-        yield Finding(f"{what} ({end - start} character{'s' if end - start > 1 else ''})", start, end,
-                      Fix("delete trailing whitespace", (Edit(start, end, ""),)))
+        message = f"{what} ({end - start} character{'s' if end - start > 1 else ''})"
+        if offset >= body_start and _escapes(stripped):
+            yield Finding(f"{message} after a backslash: deleting it would make the backslash a line break, "
+                          "not fixed", start, end)
+            continue
+        if start < body_start:
+            if kept is None:
+                kept = _value_spans(document)
+            style = _holder(kept, start, text)
+            if style is not None:
+                where = ("inside a YAML block scalar" if style in "|>"
+                         else "after a backslash in a quoted YAML string")
+                yield Finding(f"{message} {where}: part of the value, not fixed", start, end)
+                continue
+        yield Finding(message, start, end, Fix("delete trailing whitespace", (Edit(start, end, ""),)))
 
 
 def _next_line_has_text(document: Document, end: int) -> bool:
@@ -66,6 +84,44 @@ def _next_line_has_text(document: Document, end: int) -> bool:
         return False
     start, stop = line_extent(document, newline + 1)
     return bool(text[start:stop].strip())
+
+
+def _value_spans(document: Document) -> list[tuple[int, int, str]]:
+    """The document spans of the front matter scalars whose trailing blanks can be part of their value:
+    block scalars (`|`, `>`: every blank after the indentation is content) and double-quoted ones (an
+    escaped blank, `\\ `, before a line break is kept). (start, end, style), in text order."""
+    import yaml
+
+    front = document.front_matter
+    root = front.doc.root if front is not None and front.doc is not None else None
+    spans = []
+    stack = [root] if root is not None else []
+    while stack:  # (the front matter holds no aliases and is at most 64 levels deep: see yamlnodes)
+        node = stack.pop()
+        if isinstance(node, yaml.ScalarNode):
+            if node.style in ("|", ">", '"'):
+                spans.append((front.yaml_start + node.start_mark.index, front.yaml_start + node.end_mark.index,
+                              node.style))
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend(part for pair in node.value for part in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    spans.sort()
+    return spans
+
+
+def _holder(spans: list[tuple[int, int, str]], start: int, text: str) -> str | None:
+    """The style of the scalar whose value holds the blanks at `start`, if any (see `_value_spans`)."""
+    index = bisect.bisect_right(spans, (start, float("inf"), "")) - 1
+    if index < 0 or not spans[index][0] <= start < spans[index][1]:
+        return None
+    style = spans[index][2]
+    return style if style != '"' or _escapes(text[spans[index][0]:start]) else None
+
+
+def _escapes(before: str) -> bool:
+    """Whether `before` ends in an escaping backslash (an odd run of them: `\\\\` is a backslash)."""
+    return (len(before) - len(before.rstrip("\\"))) % 2 == 1
 
 
 RULE = Rule(code="GL002", slug="trailing-whitespace", severity=Severity.WARNING, check=check, doc=__doc__,
