@@ -2,7 +2,9 @@
 "As an AI language model", TODO, lorem ipsum.
 
 Why: these lines were never meant for readers and are embarrassing once published. The phrases are
-rules data (rules/artifacts.yaml), so a team can add its own.
+rules data (rules/artifacts.yaml), so a team can add its own. Code blocks, code spans, HTML blocks,
+link text and image text are not prose: `[Insert Interval](https://…)` links a practice problem,
+`` `https://[YOUR-SITE]/graphql` `` is an example, and neither is reported.
 
 Bad:
     Continue with additional questions and answers, maintaining the same level of detail.
@@ -14,6 +16,9 @@ Fix (unsafe): deletes the line. Unsafe because the line may hold real text besid
 """
 from __future__ import annotations
 
+import re
+
+import bisect
 from collections.abc import Iterator
 
 from ..diagnostics import Edit, Finding, Fix, Severity
@@ -22,17 +27,53 @@ from ._helpers import in_code
 from .base import Context, Rule
 
 
+_NOT_PROSE = frozenset({"Link", "Image", "Code"})
+
+
+def _inline_not_prose(document: Document) -> list[tuple[int, int]]:
+    """Spans of links, images and code spans in the body's inline runs, sorted (made only when a
+    pattern matched somewhere: most guides never need it)."""
+    spans: list[tuple[int, int]] = []
+    stack = list(document.blocks)
+    while stack:
+        node = stack.pop()
+        if node.tag == "Inline":
+            spans.extend((start, end) for tag, start, end, _ in node.items if tag in _NOT_PROSE)
+        else:
+            stack.extend(node.children)
+    spans.sort()
+    return spans
+
+
+def _in_spans(spans: list[tuple[int, int]], offset: int) -> bool:
+    index = bisect.bisect_right(spans, (offset, float("inf"))) - 1
+    return index >= 0 and spans[index][0] <= offset < spans[index][1]
+
+
+def _is_prose(document: Document, match: re.Match[str], spans: list[tuple[int, int]]) -> bool:
+    if in_code(document, match.start()) or _in_spans(spans, match.start()):
+        return False
+    # a bracket followed by "(" or "[" is a link's text (inside emphasis the model keeps no link item)
+    text = document.text
+    return not (match.group().endswith("]") and text[match.end():match.end() + 1] in ("(", "["))
+
+
 def check(document: Document, context: Context) -> Iterator[Finding]:
     text = document.text
     reported: set[int] = set()  # line starts: one finding per line, the first pattern that matches
     hits = []
+    spans: list[tuple[int, int]] | None = None
     lowered = text.lower()  # only to skip patterns whose hint words are absent
     for pattern, message, hints in context.policy.artifacts:
         if hints and not any(hint in lowered for hint in hints):
             continue
         for match in pattern.finditer(text, document.body_start):
             line_start = text.rfind("\n", 0, match.start()) + 1
-            if line_start not in reported and not in_code(document, match.start()):
+            if line_start in reported:
+                continue
+            if spans is None:
+                spans = _inline_not_prose(document)
+            if _is_prose(document, match, spans):
                 reported.add(line_start)
                 hits.append((line_start, match, message))
     for line_start, match, message in sorted(hits, key=lambda hit: hit[0]):

@@ -1,14 +1,16 @@
-"""Spaces or tabs at the end of a line, front matter included.
+"""Spaces, tabs or no-break spaces (U+00A0) at the end of a line: front matter, prose, HTML blocks and
+code fences included; only the content of code blocks is left as written.
 
 Why: invisible characters make noisy diffs, and in YAML a trailing space after `avatar:` hides what the
-key holds. In Markdown, exactly two trailing spaces are a hard line break, which is allowed by default.
+key holds. In Markdown, exactly two trailing spaces inside a paragraph are a hard line break, which is
+allowed by default; at the end of a paragraph, before a list or inside HTML they break nothing.
 
 Bad:
     **Answer:**␠
 Good:
     **Answer:**
 
-Options: `allow-hard-breaks` (default true): two spaces after text, before a non-blank line, are kept.
+Options: `allow-hard-breaks` (default true): two spaces that make a hard line break are kept.
 Fix (safe): deletes the trailing whitespace, except where deleting it changes what the text says:
 inside a YAML block scalar (`notes: |`) or after a backslash in a double-quoted YAML string, where the
 blanks are part of the value, and after a backslash in Markdown, which would become a hard line break.
@@ -22,13 +24,12 @@ from collections.abc import Iterator
 
 from ..diagnostics import Edit, Finding, Fix, Severity
 from ..model import Document
-from ._helpers import in_code, line_extent
 from .base import Context, Rule
 
 
 # The lookbehind starts a match only where a run of blanks starts: without it, a long run inside a line
 # was tried from each of its positions (quadratic: 100,000 blanks took minutes).
-_TRAILING = re.compile(r"(?<![ \t])[ \t]+(?=\r?\n|\Z)")
+_TRAILING = re.compile(r"(?<![ \t\xa0])[ \t\xa0]+(?=\r?\n|\Z)")
 
 
 def _has_blank_before_newline(text: str) -> bool:
@@ -40,6 +41,8 @@ def _has_blank_before_newline(text: str) -> bool:
     carriage = "\r" in text
     if carriage and " \r\n" in text:
         return True
+    if "\xa0" in text and ("\xa0\n" in text or (carriage and "\xa0\r\n" in text)):
+        return True
     return "\t" in text and ("\t\n" in text or (carriage and "\t\r\n" in text))
 
 
@@ -47,18 +50,22 @@ def check(document: Document, context: Context) -> Iterator[Finding]:
     allow_breaks = context.options.get("allow-hard-breaks", True)
     body_start = document.body_start
     text = document.text
-    if not text.endswith((" ", "\t")) and not _has_blank_before_newline(text):
+    if not text.endswith((" ", "\t", "\xa0")) and not _has_blank_before_newline(text):
         return  # most files stop here
     kept: list[tuple[int, int, str]] | None = None  # front matter scalars that keep blanks: on first need
+    verbatim: list[tuple[int, int]] | None = None  # code block content and hard breaks: on first need
+    breaks: set[int] = set()
     for match in _TRAILING.finditer(text):  # only lines that end in blanks are looked at
         start, end = match.span()
         offset = text.rfind("\n", 0, start) + 1
-        if offset >= body_start and in_code(document, offset):
-            continue
+        if offset >= body_start:
+            if verbatim is None:
+                verbatim, breaks = _body_model(document)
+            if _inside(verbatim, start):
+                continue
+            if allow_breaks and start in breaks and match.group() == "  ":
+                continue
         stripped = text[offset:start]
-        if allow_breaks and offset >= body_start and stripped.strip() and end - start == 2 \
-                and "\t" not in match.group() and _next_line_has_text(document, end):
-            continue
         what = "whitespace-only line" if not stripped else "trailing whitespace"
         message = f"{what} ({end - start} character{'s' if end - start > 1 else ''})"
         if offset >= body_start and _escapes(stripped):
@@ -77,13 +84,31 @@ def check(document: Document, context: Context) -> Iterator[Finding]:
         yield Finding(message, start, end, Fix("delete trailing whitespace", (Edit(start, end, ""),)))
 
 
-def _next_line_has_text(document: Document, end: int) -> bool:
-    text = document.text
-    newline = text.find("\n", end)
-    if newline == -1 or newline + 1 >= len(text):
-        return False
-    start, stop = line_extent(document, newline + 1)
-    return bool(text[start:stop].strip())
+def _body_model(document: Document) -> tuple[list[tuple[int, int]], set[int]]:
+    """From the Markdown model: the content of code blocks (its lines, not the fences; sorted spans),
+    and where hard line breaks start."""
+    content: list[tuple[int, int]] = []
+    breaks: set[int] = set()
+    stack = list(document.blocks)
+    while stack:
+        node = stack.pop()
+        if node.tag == "Inline":
+            for tag, start, end, _ in node.items:
+                if tag == "HardBreak":
+                    breaks.add(start)
+        elif node.tag == "CodeBlock":
+            for child in node.children:
+                if child.tag == "Inline":
+                    content.extend((start, end) for _, start, end, _ in child.items)
+        else:
+            stack.extend(node.children)
+    content.sort()
+    return content, breaks
+
+
+def _inside(spans: list[tuple[int, int]], offset: int) -> bool:
+    index = bisect.bisect_right(spans, (offset, float("inf"))) - 1
+    return index >= 0 and spans[index][0] <= offset < spans[index][1]
 
 
 def _value_spans(document: Document) -> list[tuple[int, int, str]]:
