@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import enum
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -430,6 +431,12 @@ def explain(rule: str) -> None:
     click.echo(f"{found.code} [{found.slug}]  severity: {found.severity.label}  fix: {found.fix or 'none'}  "
                f"default: {state}\n")
     click.echo(found.doc.strip())
+    if found.explain_data is not None:
+        try:
+            project = _build_project(None)
+            click.echo("\n" + found.explain_data(project.for_path(os.path.join(os.getcwd(), "-")).policy))
+        except ConfigError as error:
+            _fail(str(error))
 
 
 @main.command("config")

@@ -39,6 +39,17 @@ class Category:
 
 
 @dataclass(frozen=True)
+class Artifact:
+    """A generation-artifact pattern (rules/artifacts.yaml)."""
+
+    pattern: re.Pattern[str]
+    message: str
+    hints: tuple[str, ...] = ()  # lower-case words one of which the text must hold for the pattern to run
+    anywhere: bool = False  # also in link text, link targets and code spans (not in code blocks)
+    fix: bool = True  # offer the unsafe fix that deletes the line
+
+
+@dataclass(frozen=True)
 class Policy:
     answer_labels: frozenset[str]
     part_labels: dict[str, str]  # normalized label -> part kind
@@ -50,8 +61,9 @@ class Policy:
     required_sections: tuple[tuple[str, re.Pattern[str], str], ...]
     required_parts: tuple[str, ...]
     categories: dict[str, Category]
-    artifacts: tuple[tuple[re.Pattern[str], str, tuple[str, ...]], ...]  # (pattern, message, hints)
+    artifacts: tuple[Artifact, ...]
     digest: str  # of the data files, for cache keys
+    placeholder_values: frozenset[str] = frozenset()  # lower case: front matter values never filled in
 
     def group_key(self, heading_text: str) -> str | None:
         name = normalize_label(heading_text)[0]
@@ -162,7 +174,9 @@ def _compile(data: dict[str, Any], digest: str) -> Policy:
                                 for s in data["required_sections"]),
         required_parts=tuple(data["required_parts"]),
         categories=categories,
-        artifacts=tuple((re.compile(a["pattern"], re.MULTILINE), a["message"], tuple(a.get("hints", ())))
+        artifacts=tuple(Artifact(re.compile(a["pattern"], re.MULTILINE), a["message"], tuple(a.get("hints", ())),
+                                 a.get("scope") == "anywhere", a.get("fix", "line") == "line")
                         for a in data["artifacts"]),
+        placeholder_values=frozenset(data.get("placeholder-values", ())),
         digest=digest,
     )

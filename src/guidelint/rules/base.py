@@ -72,6 +72,9 @@ class Rule:
     # True: the rule reads the guide structure (questions, taxonomy, required sections) and runs only on
     # files of the "guide" kind. False: a generic Markdown / front matter rule, run on every kind.
     guide_only: bool = False
+    # For rules driven by rules data: what `guidelint explain` prints after the docstring, from the data
+    # in use (so the documentation names the patterns a repository really has).
+    explain_data: Callable[[Policy], str] | None = None
     needs_text: bool = True  # False: runs also on files that could not be read (file-encoding)
     # What the fix may change in the Document model; the fixer's guard checks everything else survives.
     # Aspects: "meta:<key>", "numbers", "questions", "question-other", "headings", "sections", "after".

@@ -11,8 +11,15 @@ Bad:
 Good:
     (the line removed, or the questions actually written)
 
+Also: chat-interface leftovers (citation tokens such as `oaicite` or `turn0search`, even inside
+links, and `utm_source=chatgpt.com`), chat replies ("Would you like me to...", "I hope this helps",
+"As of my last update"), truncation markers, unfilled dates (`YYYY-xx-xx`), zero-width characters,
+and front matter values that were never filled in (`TBD`, `N/A`, `Lorem ipsum`...). The patterns
+and placeholder values are listed below this text by `guidelint explain`.
+
 Options: none (the patterns are rules data).
-Fix (unsafe): deletes the line. Unsafe because the line may hold real text beside the artifact.
+Fix (unsafe): deletes the line. Unsafe because the line may hold real text beside the artifact. No fix
+for citation tokens, zero-width characters and front matter values (the line is real text).
 """
 from __future__ import annotations
 
@@ -23,7 +30,8 @@ from collections.abc import Iterator
 
 from ..diagnostics import Edit, Finding, Fix, Severity
 from ..model import Document
-from ._helpers import in_code
+from ..policy import Policy
+from ._helpers import in_code, verbatim_span
 from .base import Context, Rule
 
 
@@ -59,31 +67,72 @@ def _is_prose(document: Document, match: re.Match[str], spans: list[tuple[int, i
 
 
 def check(document: Document, context: Context) -> Iterator[Finding]:
+    yield from _front_matter_placeholders(document, context.policy.placeholder_values)
     text = document.text
     reported: set[int] = set()  # line starts: one finding per line, the first pattern that matches
     hits = []
     spans: list[tuple[int, int]] | None = None
     lowered = text.lower()  # only to skip patterns whose hint words are absent
-    for pattern, message, hints in context.policy.artifacts:
-        if hints and not any(hint in lowered for hint in hints):
+    for artifact in context.policy.artifacts:
+        if artifact.hints and not any(hint in lowered for hint in artifact.hints):
             continue
-        for match in pattern.finditer(text, document.body_start):
+        for match in artifact.pattern.finditer(text, document.body_start):
             line_start = text.rfind("\n", 0, match.start()) + 1
             if line_start in reported:
                 continue
-            if spans is None:
-                spans = _inline_not_prose(document)
-            if _is_prose(document, match, spans):
+            if artifact.anywhere:  # links and code spans too; code blocks still not (HTML blocks are text)
+                span = verbatim_span(document, match.start())
+                prose = span is None or span in document.html_spans
+            else:
+                if spans is None:
+                    spans = _inline_not_prose(document)
+                prose = _is_prose(document, match, spans)
+            if prose:
                 reported.add(line_start)
-                hits.append((line_start, match, message))
-    for line_start, match, message in sorted(hits, key=lambda hit: hit[0]):
+                hits.append((line_start, match, artifact))
+    for line_start, match, artifact in sorted(hits, key=lambda hit: hit[0]):
         end = text.find("\n", line_start)
         end = len(text) if end == -1 else end + 1
         shown = text[line_start:end].strip()
         shown = shown if len(shown) <= 60 else shown[:57] + "..."
-        yield Finding(f"{message}: {shown!r}", match.start(), match.end(),
-                      Fix("delete the line", (Edit(line_start, end, ""),), safe=False))
+        fix = Fix("delete the line", (Edit(line_start, end, ""),), safe=False) if artifact.fix else None
+        yield Finding(f"{artifact.message}: {shown!r}", match.start(), match.end(), fix)
+
+
+def _front_matter_placeholders(document: Document, placeholders: frozenset[str]) -> Iterator[Finding]:
+    """String values of the front matter that were never filled in ("TBD", "N/A", "Lorem ipsum ...")."""
+    front = document.front_matter
+    data = document.metadata
+    if front is None or not data or not placeholders:
+        return
+    stack: list[tuple[tuple[object, ...], object]] = [((key,), value) for key, value in data.items()]
+    found = []
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend(((*path, key), item) for key, item in value.items())
+        elif isinstance(value, list):
+            stack.extend(((*path, index), item) for index, item in enumerate(value))
+        elif isinstance(value, str):
+            folded = " ".join(value.split()).lower()
+            if folded in placeholders or folded.startswith("lorem ipsum"):
+                place = front.locate(path, key=False)
+                if place is not None:
+                    name = ".".join(str(part) for part in path)
+                    found.append(Finding(f"placeholder value in front matter: {name} is {value.strip()!r}",
+                                         place.start, place.end))
+    yield from sorted(found, key=lambda finding: finding.start)
+
+
+def explain_data(policy: Policy) -> str:
+    lines = ["Patterns (rules data, artifacts.yaml):"]
+    for artifact in policy.artifacts:
+        where = "anywhere but code blocks" if artifact.anywhere else "prose"
+        lines.append(f"  {artifact.message} [{where}{'' if artifact.fix else ', no fix'}]: {artifact.pattern.pattern}")
+    lines.append("Front matter placeholder values: " + ", ".join(sorted(policy.placeholder_values)))
+    return "\n".join(lines)
 
 
 RULE = Rule(code="GL203", slug="generation-artifact", severity=Severity.ERROR, check=check, doc=__doc__,
-            fix="unsafe", changes=frozenset({"sections", "after", "question-other"}), deletes=True)
+            fix="unsafe", changes=frozenset({"sections", "after", "question-other"}), deletes=True,
+            explain_data=explain_data)
