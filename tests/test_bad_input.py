@@ -219,6 +219,13 @@ _HOSTILE_BODY = {
     # findings x directives, and a slice of the rest of the document for every heading
     "a-directive-for-every-finding": "<!-- guidelint-disable-next-line GL002 -->\nx \n\n" * 20_000,
     "thousands-of-empty-sections": "### Section\n" * 40_000,
+    # one non-ASCII character, then one long line of inline elements: every element's byte offset was
+    # converted by decoding its line from the start (24 s for 800 KB), and each kept a tuple (95x memory)
+    "emphasis-in-one-line": "é " + "*a* " * 250_000 + "\n",
+    "code-spans-in-one-line": "é " + "`x` " * 250_000 + "\n",
+    "links-in-one-line": "é " + "[l](u) " * 140_000 + "\n",
+    "table-rows": "| é | b |\n|---|---|\n" + "| *a* | `c` |\n" * 70_000,
+    "list-of-links": "é\n\n" + "- [l](u) *a* `x`\n" * 60_000,
 }
 _HOSTILE_FILE = {  # a finding for every item of one very long line: each fingerprint read the whole line
     "duplicate-tags-in-one-flow-list": "---\nterm: x\ntags: [" + ", ".join(f"t{i % 50}" for i in range(19_000)) + "]\n---\n",
@@ -296,3 +303,59 @@ def test_two_runs_fixing_the_same_files_at_once_leave_every_file_whole(tmp_path)
     assert sorted(path.name for path in shared.iterdir()) == sorted(path.name for path in alone.iterdir())
     assert any((alone / name).read_bytes() != source.read_bytes()
                for name, source in ((f"0-{source.name}", source) for source in sources))  # fixes happened
+
+
+_LONG_LINE_ITEMS = {"emphasis": "*a* ", "code-spans": "`x` ", "links": "[l](u) "}
+
+
+def _long_line_guide(item: str) -> str:
+    return GUIDE_HEAD + "## Interview Questions\n\n" + "é " + item * (1_000_000 // len(item)) + "\n"
+
+
+@pytest.mark.parametrize("shape", sorted(_LONG_LINE_ITEMS))
+def test_one_long_line_of_inline_elements_takes_memory_in_proportion(linter, shape) -> None:
+    """1 MB on one line: the elements past a run's first few are not kept one tuple each (95x the file
+    before, ~23x now: the offsets and texts a check needs)."""
+    import tracemalloc
+
+    linter.lint_text(GUIDE_HEAD + "é *a*\n")  # lazy imports and caches, outside the measure
+    text = _long_line_guide(_LONG_LINE_ITEMS[shape])
+    tracemalloc.start()
+    try:
+        result = linter.lint_text(text)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 40 * len(text.encode("utf-8")), peak
+    assert any(d.slug == "trailing-whitespace" and d.line == 7 for d in result.diagnostics)
+
+
+def test_byte_offsets_on_one_long_line_are_converted_in_linear_work(monkeypatch) -> None:
+    """pyromark's byte offsets become character offsets: each conversion used to decode its line from
+    the start (quadratic on one long line). Counted in bytes decoded, not in seconds."""
+    from guidelint import source
+
+    decoded = [0]
+
+    class Counting(bytes):
+        def __getitem__(self, key):  # type: ignore[override]
+            part = super().__getitem__(key)
+            if isinstance(key, slice):
+                decoded[0] += len(part)
+            return part
+
+    original = source.ByteMapper.__init__
+
+    def counting_init(self, text, base=0):
+        original(self, text, base)
+        if not self.ascii:
+            self.data = Counting(self.data)
+
+    monkeypatch.setattr(source.ByteMapper, "__init__", counting_init)
+    from guidelint import markdown
+
+    body = "é " + "*a* " * 50_000 + "\n"
+    tree = markdown.parse(body, base=10)
+    run = tree.root.children[0].children[0]
+    assert run.end == 10 + len(body.rstrip())  # offsets are still right, in characters
+    assert decoded[0] < 300 * 200_000, decoded[0]  # ~150 bytes a conversion at most; was ~100,000

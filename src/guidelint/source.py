@@ -95,31 +95,37 @@ class LineIndex:
 
 
 class ByteMapper:
-    """Converts UTF-8 byte offsets (pyromark's ranges) of a text slice into character offsets."""
+    """Converts UTF-8 byte offsets (pyromark's ranges) of a text slice into character offsets.
 
-    __slots__ = ("base", "ascii", "byte_starts", "char_starts", "data")
+    A checkpoint every `STRIDE` characters holds that character's byte offset: a conversion is a bisect
+    and the decoding of at most STRIDE characters, whatever the length of the line (decoding from the
+    start of the line made one long line of many elements quadratic). Building it is one pass over the
+    text, and it holds one int for every STRIDE characters besides the encoded text."""
+
+    __slots__ = ("base", "ascii", "byte_starts", "data")
+    STRIDE = 64
 
     def __init__(self, text: str, base: int = 0) -> None:
         self.base = base
         self.ascii = text.isascii()
         if self.ascii:
             return
-        data = text.encode("utf-8")
-        self.data = data
+        stride = self.STRIDE
+        self.data = text.encode("utf-8")
         byte_starts = [0]
-        char_starts = [0]
-        char_position = 0
-        for line in text.splitlines(keepends=True):
-            char_position += len(line)
-            byte_starts.append(byte_starts[-1] + len(line.encode("utf-8")))
-            char_starts.append(char_position)
+        position = 0
+        for start in range(0, len(text) - stride, stride):  # (a checkpoint at the very end adds nothing)
+            chunk = text[start:start + stride]
+            position += len(chunk) if chunk.isascii() else len(chunk.encode("utf-8"))
+            byte_starts.append(position)
         self.byte_starts = byte_starts
-        self.char_starts = char_starts
 
     def __call__(self, byte_offset: int) -> int:
         if self.ascii:
             return self.base + byte_offset
         index = bisect.bisect_right(self.byte_starts, byte_offset) - 1
         start = self.byte_starts[index]
-        prefix = self.data[start:byte_offset].decode("utf-8", errors="ignore")
-        return self.base + self.char_starts[index] + len(prefix)
+        if byte_offset == start:
+            return self.base + index * self.STRIDE
+        # pyromark's offsets fall between characters: the slice decodes whole
+        return self.base + index * self.STRIDE + len(self.data[start:byte_offset].decode("utf-8", errors="ignore"))
