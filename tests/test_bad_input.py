@@ -21,7 +21,10 @@ def _png() -> bytes:
 
 
 NASTY = {
-    "latin1.md": ("---\nterm: Caf\xe9\n---\n".encode("latin-1"), [(1, "file-encoding", "not valid UTF-8: byte 0xe9 at line 2, column 10")]),
+    "latin1.md": ("---\nterm: Caf\xe9\n---\n".encode("latin-1"), [(2, "file-encoding", "not valid UTF-8: byte 0xe9 at line 2, column 10")]),
+    "utf16-le.md": ("---\nterm: Café\n---\n".encode("utf-16"), [(1, "file-encoding", "UTF-16 is not supported; save as UTF-8")]),
+    "utf16-be-no-nul.md": (b"\xfe\xff" + "面试".encode("utf-16-be"), [(1, "file-encoding", "UTF-16 is not supported; save as UTF-8")]),
+    "utf32.md": ("---\n".encode("utf-32"), [(1, "file-encoding", "UTF-32 is not supported; save as UTF-8")]),
     "picture.md": (_png(), [(1, "file-encoding", "binary file (contains NUL bytes); not checked")]),
     "empty.md": (b"", [(1, "file-encoding", "empty file")]),
     "dashes.md": (b"---", [(1, "front-matter-syntax", "front matter is not terminated: no closing '---' line")]),
@@ -42,6 +45,7 @@ NASTY = {
     "deeper.md": (("---\nterm: x\nsteps: " + "{a: " * 100_000 + "}" * 100_000 + "\n---\n").encode(),
                   [(3, "front-matter-syntax", "invalid YAML: YAML is nested more than 64 levels deep")]),
     "bad-date.md": (b"---\npubDate: 2025-02-30\n---\n", [(2, "front-matter-syntax", "invalid YAML: cannot read value: day is out of range for month")]),
+    "bad-date-later.md": (b"---\nterm: x\ntags: [a]\npubDate: 2025-13-45\n---\n", [(4, "front-matter-syntax", "invalid YAML: cannot read value: month must be in 1..12")]),
     "bom-crlf.md": (b"\xef\xbb\xbf---\r\nterm: x\r\n---\r\n", []),
 }
 
@@ -359,3 +363,36 @@ def test_byte_offsets_on_one_long_line_are_converted_in_linear_work(monkeypatch)
     run = tree.root.children[0].children[0]
     assert run.end == 10 + len(body.rstrip())  # offsets are still right, in characters
     assert decoded[0] < 300 * 200_000, decoded[0]  # ~150 bytes a conversion at most; was ~100,000
+
+
+@pytest.mark.parametrize(("data", "line", "column", "message"), [
+    # the column counts characters: 'é' is one
+    (b"---\nterm: x\n---\n\n## A\n\nhello\ncaf\xc3\xa9 ok \xe1 bad\n", 8, 9,
+     "not valid UTF-8: byte 0xe1 at line 8, column 9"),
+    (b"\xef\xbb\xbf# T\n\nabc \xff\n", 3, 5, "not valid UTF-8: byte 0xff at line 3, column 5"),  # after a BOM
+])
+def test_a_bad_byte_is_reported_where_it_is(linter, tmp_path, data, line, column, message) -> None:
+    path = tmp_path / "bad.md"
+    path.write_bytes(data)
+    (finding,) = linter.lint_path(str(path)).diagnostics
+    assert (finding.slug, finding.line, finding.column, finding.message) == ("file-encoding", line, column, message)
+
+
+@pytest.mark.parametrize(("text", "line", "column"), [
+    ("---\nterm: x\ndates:\n  - 2025-01-01\n  - {when: 2025-13-45}\n---\n", 5, 12),
+    ("---\nterm: x\npubDate: 2025-02-30  # a comment\n---\n", 3, 10),
+])
+def test_an_impossible_date_is_reported_at_its_value(linter, text, line, column) -> None:
+    (finding,) = [d for d in linter.lint_text(text).diagnostics if d.slug == "front-matter-syntax"]
+    assert (finding.line, finding.column) == (line, column)
+    assert finding.message.startswith("invalid YAML: cannot read value: ")
+
+
+@pytest.mark.parametrize("text", ["---\nterm: x\n---\n", "---\nterm: x\n---", "---\nterm: x\n---\n\n\n"])
+def test_every_position_is_inside_the_file(linter, text) -> None:
+    """A guide with no body: required-section pointed at the line after the last one."""
+    result = linter.lint_text(text)
+    last_line = result.document.lines.line_count
+    assert any(d.slug == "required-section" for d in result.diagnostics)
+    for d in result.diagnostics:
+        assert 1 <= d.line <= last_line and 1 <= d.end_line <= last_line, d

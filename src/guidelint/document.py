@@ -24,11 +24,11 @@ _HOISTED = frozenset({"best_practices", "pitfalls", "follow_ups"})
 def build(source: Source, policy: Policy) -> Document:
     """The Document for a decoded source. Never raises on content; problems become model facts."""
     text = source.text
+    if source.problem is not None:  # (a text that stops at a bad byte is not parsed)
+        return Document(path=source.path, source=source, front_matter=None)
     front = frontmatter.split(text)
     body_start = front.end if front else 0
     document = Document(path=source.path, source=source, front_matter=front)
-    if source.problem is not None:
-        return document
     tree = markdown.parse(text[body_start:], base=body_start)
     document.too_deep_at = tree.too_deep_at
     document.blocks = tree.root.children

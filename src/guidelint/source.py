@@ -13,6 +13,7 @@ class ReadProblem:
 
     message: str
     kind: str  # "binary" | "not-utf8" | "empty" | "too-large"
+    offset: int = 0  # where in the Source's text the problem is (its text is what could be read)
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,11 @@ class Source:
         return "\r\n" if crlf and crlf * 2 >= self.text.count("\n") else "\n"
 
 
+# UTF-32 first: its little-endian mark begins with UTF-16's
+_OTHER_UNICODE_BOMS = ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"),
+                       (b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16"))
+
+
 def too_large(size: int, limit: int) -> ReadProblem:
     return ReadProblem(f"file is {size:,} bytes, over the limit of {limit:,} (max-file-size); not checked",
                        "too-large")
@@ -40,16 +46,24 @@ def decode(data: bytes, path: str = "<text>", *, max_bytes: int | None = None) -
     """Turn raw bytes into a Source; never raises on bad input."""
     if max_bytes is not None and len(data) > max_bytes:
         return Source(path, "", problem=too_large(len(data), max_bytes))
+    for mark, encoding in _OTHER_UNICODE_BOMS:  # before the NUL test: UTF-16 text is full of NULs
+        if data.startswith(mark):
+            return Source(path, "", problem=ReadProblem(f"{encoding} is not supported; save as UTF-8", "not-utf8"))
     if b"\x00" in data:
         return Source(path, "", problem=ReadProblem("binary file (contains NUL bytes); not checked", "binary"))
     bom = data.startswith(b"\xef\xbb\xbf")
     try:
         text = data[3:].decode("utf-8") if bom else data.decode("utf-8")
     except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
-        return Source(path, "", problem=ReadProblem(
-            f"not valid UTF-8: byte 0x{data[error.start]:02x} at line {line}, column {column}", "not-utf8"))
+        # The text is what decodes, up to the bad byte: the finding stands where the byte is, and its
+        # column counts characters, as every other finding's does.
+        start = error.start + 3 if bom else error.start
+        readable = data[3 if bom else 0:start].decode("utf-8")
+        line = readable.count("\n") + 1
+        column = len(readable) - (readable.rfind("\n") + 1) + 1
+        return Source(path, readable, bom=bom, problem=ReadProblem(
+            f"not valid UTF-8: byte 0x{data[start]:02x} at line {line}, column {column}", "not-utf8",
+            len(readable)))
     if not text.strip():
         what = "empty file" if not text else "file has only whitespace"
         return Source(path, text, bom=bom, problem=ReadProblem(what, "empty"))

@@ -184,10 +184,29 @@ def load(text: str) -> YamlDoc:
         except yaml.YAMLError as error:
             raise YamlProblem(_describe(error), _mark_offset(error, text)) from None
         except (ValueError, TypeError, OverflowError) as error:  # e.g. an impossible date 2025-02-30
-            raise YamlProblem(f"cannot read value: {error}", root.start_mark.index) from None
+            where = _unreadable_scalar(root, SafeLoader(""))
+            raise YamlProblem(f"cannot read value: {error}", where.start_mark.index) from None
         return YamlDoc(data, root, duplicates)
     finally:
         loader.dispose()
+
+
+def _unreadable_scalar(root: Any, loader: Any) -> Any:
+    """The first scalar (in text order) that PyYAML cannot turn into a value, or `root` when each one
+    alone can be: its error names no node, and the finding belongs at the value, not at the top."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.ScalarNode):
+            try:
+                loader.construct_object(node)
+            except (ValueError, TypeError, OverflowError, yaml.YAMLError):
+                return node
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend(part for pair in reversed(node.value) for part in reversed(pair))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(reversed(node.value))
+    return root
 
 
 _STR = "tag:yaml.org,2002:str"
