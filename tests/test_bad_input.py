@@ -46,6 +46,8 @@ NASTY = {
                   [(3, "front-matter-syntax", "invalid YAML: YAML is nested more than 64 levels deep")]),
     "bad-date.md": (b"---\npubDate: 2025-02-30\n---\n", [(2, "front-matter-syntax", "invalid YAML: cannot read value: day is out of range for month")]),
     "bad-date-later.md": (b"---\nterm: x\ntags: [a]\npubDate: 2025-13-45\n---\n", [(4, "front-matter-syntax", "invalid YAML: cannot read value: month must be in 1..12")]),
+    "yaml-types.md": (b"---\nterm: x\ntags: !!set {b, a}\ndraft: .nan\nblob: !!binary aGVsbG8=\npubDate: 2025-01-02 10:00:00+02:00\n"
+                      b"modDate: 2025-01-03\npairs: !!omap [x: 1]\nkeys: {1: a, ~: b, .inf: c}\n---\n", []),
     "bom-crlf.md": (b"\xef\xbb\xbf---\r\nterm: x\r\n---\r\n", []),
 }
 

@@ -4,7 +4,10 @@ Shared by the front matter parser and the rules-data loader, so both report a li
 """
 from __future__ import annotations
 
+import base64
 import datetime as _dt
+import json
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -230,14 +233,101 @@ def _construct(node: Any, loader: Any) -> Any:
     return loader.construct_object(node, deep=True)
 
 
+# What a YAML value becomes in JSON (the schema's input and the export's metadata), for every type
+# PyYAML's safe loader makes. Deterministic: nothing depends on hash order or the machine.
+#   str, bool, null, int, finite float      themselves
+#   date, datetime (with or without a zone) ISO 8601 text: 2025-02-04, 2025-02-04T10:00:00+02:00
+#   !!set                                   a list, sorted: null, false, true, numbers, text
+#   !!omap, !!pairs                         a list of [key, value] lists
+#   !!binary                                base64 text
+#   .nan, .inf, -.inf                       null (JSON has no such numbers)
+#   an int of more than _MAX_DIGITS digits  null (too long to write as text)
+#   a key that is not a string              its JSON text: true, null, 1, 2025-02-04
+# The lossy ones (a set, binary data, null for a number, two keys that become one) are also reported by
+# `json_problems`, which front-matter-schema turns into findings.
+_MAX_DIGITS = 4000  # CPython refuses to write an int of more than 4,300 digits as text
+_MAX_BITS = int(_MAX_DIGITS * 3.3219)
+
+
+def _is_json_number(value: Any) -> bool:
+    if isinstance(value, float):
+        return math.isfinite(value)
+    return value.bit_length() <= _MAX_BITS  # an int
+
+
+def _json_key(key: Any) -> str:
+    if isinstance(key, str):
+        return key
+    if isinstance(key, (int, float)) and not isinstance(key, bool) and not _is_json_number(key):
+        if isinstance(key, int):
+            return hex(key)
+        return ".nan" if math.isnan(key) else (".inf" if key > 0 else "-.inf")
+    if key is None or isinstance(key, (bool, int, float)):
+        value = to_json(key)
+        return json.dumps(value) if not isinstance(value, str) else value
+    return to_json(key) if isinstance(key, (_dt.date, bytes)) else str(key)
+
+
+def _set_order(item: Any) -> tuple[int, Any]:
+    """null, false and true, numbers, text (each in its own order); anything else by its JSON text."""
+    if item is None:
+        return (0, 0)
+    if isinstance(item, bool):
+        return (1, item)
+    if isinstance(item, (int, float)):
+        return (2, item)
+    if isinstance(item, str):
+        return (3, item)
+    return (4, json.dumps(item, sort_keys=True, ensure_ascii=True))
+
+
 def to_json(value: Any) -> Any:
-    """YAML data as JSON data: dates to ISO strings, keys to strings (for JSON Schema)."""
+    """YAML data as JSON data, as the table above says."""
+    if isinstance(value, str) or value is None or isinstance(value, bool):
+        return value
     if isinstance(value, dict):
-        return {str(key): to_json(item) for key, item in value.items()}
-    if isinstance(value, list):
+        return {_json_key(key): to_json(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
         return [to_json(item) for item in value]
+    if isinstance(value, (int, float)):
+        return value if _is_json_number(value) else None
     if isinstance(value, (_dt.date, _dt.datetime)):
         return value.isoformat()
+    if isinstance(value, (set, frozenset)):
+        return sorted((to_json(item) for item in value), key=_set_order)
     if isinstance(value, bytes):
-        return value.decode("latin-1")
-    return value
+        return base64.b64encode(value).decode("ascii")
+    return str(value)  # (the safe loader makes nothing else)
+
+
+def json_problems(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[tuple[Any, ...], str]]:
+    """Where `to_json` cannot keep a value as it is, with why: (path of JSON keys and indexes, message)."""
+    problems: list[tuple[tuple[Any, ...], str]] = []
+    stack = [(value, path)]
+    while stack:
+        item, where = stack.pop()
+        if isinstance(item, dict):
+            seen: dict[str, Any] = {}
+            for key, child in item.items():
+                name = _json_key(key)
+                if name in seen:
+                    problems.append((where + (name,), f"key {key!r} and key {seen[name]!r} are the same JSON key "
+                                                      f"{json.dumps(name, ensure_ascii=False)}; only the later "
+                                                      "value is kept"))
+                seen[name] = key
+                stack.append((child, where + (name,)))
+        elif isinstance(item, (list, tuple)):
+            stack.extend((child, where + (index,)) for index, child in enumerate(item))
+        elif isinstance(item, float) and not _is_json_number(item):
+            written = ".nan" if math.isnan(item) else (".inf" if item > 0 else "-.inf")
+            problems.append((where, f"{written} is not a JSON number (JSON has no NaN or infinity); "
+                                    "it is exported as null"))
+        elif isinstance(item, int) and not isinstance(item, bool) and not _is_json_number(item):
+            problems.append((where, f"an integer of more than {_MAX_DIGITS:,} digits cannot be exported; "
+                                    "it is exported as null"))
+        elif isinstance(item, (set, frozenset)):
+            problems.append((where, "a YAML set (!!set) is not JSON; it is exported as a sorted list"))
+        elif isinstance(item, bytes):
+            problems.append((where, "binary data (!!binary) is not JSON; it is exported as base64 text"))
+    problems.sort(key=lambda problem: [str(part) for part in problem[0]])
+    return problems
