@@ -21,7 +21,10 @@ def _png() -> bytes:
 
 
 NASTY = {
-    "latin1.md": ("---\nterm: Caf\xe9\n---\n".encode("latin-1"), [(1, "file-encoding", "not valid UTF-8: byte 0xe9 at line 2, column 10")]),
+    "latin1.md": ("---\nterm: Caf\xe9\n---\n".encode("latin-1"), [(2, "file-encoding", "not valid UTF-8: byte 0xe9 at line 2, column 10")]),
+    "utf16-le.md": ("---\nterm: Café\n---\n".encode("utf-16"), [(1, "file-encoding", "UTF-16 is not supported; save as UTF-8")]),
+    "utf16-be-no-nul.md": (b"\xfe\xff" + "面试".encode("utf-16-be"), [(1, "file-encoding", "UTF-16 is not supported; save as UTF-8")]),
+    "utf32.md": ("---\n".encode("utf-32"), [(1, "file-encoding", "UTF-32 is not supported; save as UTF-8")]),
     "picture.md": (_png(), [(1, "file-encoding", "binary file (contains NUL bytes); not checked")]),
     "empty.md": (b"", [(1, "file-encoding", "empty file")]),
     "dashes.md": (b"---", [(1, "front-matter-syntax", "front matter is not terminated: no closing '---' line")]),
@@ -42,6 +45,9 @@ NASTY = {
     "deeper.md": (("---\nterm: x\nsteps: " + "{a: " * 100_000 + "}" * 100_000 + "\n---\n").encode(),
                   [(3, "front-matter-syntax", "invalid YAML: YAML is nested more than 64 levels deep")]),
     "bad-date.md": (b"---\npubDate: 2025-02-30\n---\n", [(2, "front-matter-syntax", "invalid YAML: cannot read value: day is out of range for month")]),
+    "bad-date-later.md": (b"---\nterm: x\ntags: [a]\npubDate: 2025-13-45\n---\n", [(4, "front-matter-syntax", "invalid YAML: cannot read value: month must be in 1..12")]),
+    "yaml-types.md": (b"---\nterm: x\ntags: !!set {b, a}\ndraft: .nan\nblob: !!binary aGVsbG8=\npubDate: 2025-01-02 10:00:00+02:00\n"
+                      b"modDate: 2025-01-03\npairs: !!omap [x: 1]\nkeys: {1: a, ~: b, .inf: c}\n---\n", []),
     "bom-crlf.md": (b"\xef\xbb\xbf---\r\nterm: x\r\n---\r\n", []),
 }
 
@@ -221,6 +227,13 @@ _HOSTILE_BODY = {
     # findings x directives, and a slice of the rest of the document for every heading
     "a-directive-for-every-finding": "<!-- guidelint-disable-next-line GL002 -->\nx \n\n" * 20_000,
     "thousands-of-empty-sections": "### Section\n" * 40_000,
+    # one non-ASCII character, then one long line of inline elements: every element's byte offset was
+    # converted by decoding its line from the start (24 s for 800 KB), and each kept a tuple (95x memory)
+    "emphasis-in-one-line": "é " + "*a* " * 250_000 + "\n",
+    "code-spans-in-one-line": "é " + "`x` " * 250_000 + "\n",
+    "links-in-one-line": "é " + "[l](u) " * 140_000 + "\n",
+    "table-rows": "| é | b |\n|---|---|\n" + "| *a* | `c` |\n" * 70_000,
+    "list-of-links": "é\n\n" + "- [l](u) *a* `x`\n" * 60_000,
 }
 _HOSTILE_FILE = {  # a finding for every item of one very long line: each fingerprint read the whole line
     "duplicate-tags-in-one-flow-list": "---\nterm: x\ntags: [" + ", ".join(f"t{i % 50}" for i in range(19_000)) + "]\n---\n",
@@ -298,3 +311,92 @@ def test_two_runs_fixing_the_same_files_at_once_leave_every_file_whole(tmp_path)
     assert sorted(path.name for path in shared.iterdir()) == sorted(path.name for path in alone.iterdir())
     assert any((alone / name).read_bytes() != source.read_bytes()
                for name, source in ((f"0-{source.name}", source) for source in sources))  # fixes happened
+
+
+_LONG_LINE_ITEMS = {"emphasis": "*a* ", "code-spans": "`x` ", "links": "[l](u) "}
+
+
+def _long_line_guide(item: str) -> str:
+    return GUIDE_HEAD + "## Interview Questions\n\n" + "é " + item * (1_000_000 // len(item)) + "\n"
+
+
+@pytest.mark.parametrize("shape", sorted(_LONG_LINE_ITEMS))
+def test_one_long_line_of_inline_elements_takes_memory_in_proportion(linter, shape) -> None:
+    """1 MB on one line: the elements past a run's first few are not kept one tuple each (95x the file
+    before, ~23x now: the offsets and texts a check needs)."""
+    import tracemalloc
+
+    linter.lint_text(GUIDE_HEAD + "é *a*\n")  # lazy imports and caches, outside the measure
+    text = _long_line_guide(_LONG_LINE_ITEMS[shape])
+    tracemalloc.start()
+    try:
+        result = linter.lint_text(text)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 40 * len(text.encode("utf-8")), peak
+    assert any(d.slug == "trailing-whitespace" and d.line == 7 for d in result.diagnostics)
+
+
+def test_byte_offsets_on_one_long_line_are_converted_in_linear_work(monkeypatch) -> None:
+    """pyromark's byte offsets become character offsets: each conversion used to decode its line from
+    the start (quadratic on one long line). Counted in bytes decoded, not in seconds."""
+    from guidelint import source
+
+    decoded = [0]
+
+    class Counting(bytes):
+        def __getitem__(self, key):  # type: ignore[override]
+            part = super().__getitem__(key)
+            if isinstance(key, slice):
+                decoded[0] += len(part)
+            return part
+
+    original = source.ByteMapper.__init__
+
+    def counting_init(self, text, base=0):
+        original(self, text, base)
+        if not self.ascii:
+            self.data = Counting(self.data)
+
+    monkeypatch.setattr(source.ByteMapper, "__init__", counting_init)
+    from guidelint import markdown
+
+    body = "é " + "*a* " * 50_000 + "\n"
+    tree = markdown.parse(body, base=10)
+    run = tree.root.children[0].children[0]
+    assert run.end == 10 + len(body.rstrip())  # offsets are still right, in characters
+    assert decoded[0] < 300 * 200_000, decoded[0]  # ~150 bytes a conversion at most; was ~100,000
+
+
+@pytest.mark.parametrize(("data", "line", "column", "message"), [
+    # the column counts characters: 'é' is one
+    (b"---\nterm: x\n---\n\n## A\n\nhello\ncaf\xc3\xa9 ok \xe1 bad\n", 8, 9,
+     "not valid UTF-8: byte 0xe1 at line 8, column 9"),
+    (b"\xef\xbb\xbf# T\n\nabc \xff\n", 3, 5, "not valid UTF-8: byte 0xff at line 3, column 5"),  # after a BOM
+])
+def test_a_bad_byte_is_reported_where_it_is(linter, tmp_path, data, line, column, message) -> None:
+    path = tmp_path / "bad.md"
+    path.write_bytes(data)
+    (finding,) = linter.lint_path(str(path)).diagnostics
+    assert (finding.slug, finding.line, finding.column, finding.message) == ("file-encoding", line, column, message)
+
+
+@pytest.mark.parametrize(("text", "line", "column"), [
+    ("---\nterm: x\ndates:\n  - 2025-01-01\n  - {when: 2025-13-45}\n---\n", 5, 12),
+    ("---\nterm: x\npubDate: 2025-02-30  # a comment\n---\n", 3, 10),
+])
+def test_an_impossible_date_is_reported_at_its_value(linter, text, line, column) -> None:
+    (finding,) = [d for d in linter.lint_text(text).diagnostics if d.slug == "front-matter-syntax"]
+    assert (finding.line, finding.column) == (line, column)
+    assert finding.message.startswith("invalid YAML: cannot read value: ")
+
+
+@pytest.mark.parametrize("text", ["---\nterm: x\n---\n", "---\nterm: x\n---", "---\nterm: x\n---\n\n\n"])
+def test_every_position_is_inside_the_file(linter, text) -> None:
+    """A guide with no body: required-section pointed at the line after the last one."""
+    result = linter.lint_text(text)
+    last_line = result.document.lines.line_count
+    assert any(d.slug == "required-section" for d in result.diagnostics)
+    for d in result.diagnostics:
+        assert 1 <= d.line <= last_line and 1 <= d.end_line <= last_line, d

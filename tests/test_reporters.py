@@ -52,6 +52,7 @@ def test_json_report_is_json_dumps_of_each_finding() -> None:
                    slug="question-missing-part", severity=Severity.INFO, message="no fix"),
     ]
     expected = "[\n" + ",\n".join(json.dumps(d.to_dict(), ensure_ascii=False) for d in diagnostics) + "\n]\n"
+    expected = expected.replace("\u2028", "\\u2028")  # escaped: a line break to JavaScript and splitlines()
     assert json_report(RunSummary(files=2, diagnostics=diagnostics)) == expected
     assert json.loads(expected)[0]["message"] == tricky
     assert json_report(RunSummary(files=1, diagnostics=[])) == "[]\n"

@@ -24,11 +24,11 @@ _HOISTED = frozenset({"best_practices", "pitfalls", "follow_ups"})
 def build(source: Source, policy: Policy) -> Document:
     """The Document for a decoded source. Never raises on content; problems become model facts."""
     text = source.text
+    if source.problem is not None:  # (a text that stops at a bad byte is not parsed)
+        return Document(path=source.path, source=source, front_matter=None)
     front = frontmatter.split(text)
     body_start = front.end if front else 0
     document = Document(path=source.path, source=source, front_matter=front)
-    if source.problem is not None:
-        return document
     tree = markdown.parse(text[body_start:], base=body_start)
     document.too_deep_at = tree.too_deep_at
     document.blocks = tree.root.children
@@ -79,6 +79,14 @@ def _item_parts(item: Node) -> tuple[Inline | None, list[Node]]:
         if first.tag == "Paragraph":
             return _run_of(first), children[1:]
     return None, children
+
+
+def _start_of(run: Inline, index: int) -> int:
+    """Where a run's element `index` starts; past its last kept item, where that item ends."""
+    items = run.items
+    if index < len(items):
+        return items[index][1]
+    return items[-1][2] if items else run.end
 
 
 _LABEL_TAGS = frozenset({"Strong", "Emphasis"})
@@ -249,28 +257,34 @@ class _Builder:
         rest = None
         end = start
         if lead is not None:
+            # The run's head is read from its items (the first few elements), the rest from its whole
+            # text: `used` characters of it and the elements before `first` are the label's.
             items = lead.items
-            skip = 0
+            first = 0
+            used = 0
             count = len(items)
-            while skip < count and items[skip][0] == "Text" and not items[skip][3].strip():
-                skip += 1
-            if skip:
-                items = items[skip:]
-            if items and items[0][0] in _LABEL_TAGS:
-                inner = " ".join(items[0][3].split())
+            while first < count and items[first][0] == "Text" and not items[first][3].strip():
+                used += len(items[first][3])
+                first += 1
+            rest_start = _start_of(lead, first)
+            if first < count and items[first][0] in _LABEL_TAGS:
+                inner = " ".join(items[first][3].split())
                 if inner.endswith(":"):
-                    label, items = inner[:-1].strip(), items[1:]
-                elif len(items) > 1 and items[1][0] == "Text" and items[1][3].lstrip().startswith(":"):
+                    label = inner[:-1].strip()
+                    used += len(items[first][3])
+                    first += 1
+                    rest_start = _start_of(lead, first)
+                elif first + 1 < count and items[first + 1][0] == "Text" and \
+                        items[first + 1][3].lstrip().startswith(":"):
                     label = inner.strip()
-                    _, after_start, after_end, after_text = items[1]
+                    _, after_start, _, after_text = items[first + 1]
                     colon = after_text.index(":")
-                    items = [("Text", after_start + colon + 1, after_end, after_text[colon + 1:]), *items[2:]]
-            if items:
-                joined = items[0][3] if len(items) == 1 else "".join([item[3] for item in items])
-                rest_text = " ".join(joined.split()).lstrip(": ")  # (folding left no blank at either end)
-                if rest_text:
-                    rest = Entry(rest_text, self.text[items[0][1]:items[-1][2]].strip().lstrip(":").strip(),
-                                 items[0][1])
+                    used += len(items[first][3]) + colon + 1
+                    first += 1
+                    rest_start = after_start + colon + 1
+            rest_text = " ".join(lead.text[used:].split()).lstrip(": ")  # (folding left no blank at either end)
+            if rest_text:
+                rest = Entry(rest_text, self.text[rest_start:lead.end].strip().lstrip(":").strip(), rest_start)
             if lead.end > start:
                 end = lead.end
         labelled = _new(_Labelled)  # _Labelled(...) without a call to __init__: ~130 a guide

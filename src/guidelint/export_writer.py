@@ -2,16 +2,16 @@
 as JSONL, one JSON array, or Parquet in row groups, so memory stays flat however many guides there are."""
 from __future__ import annotations
 
-import json
 import os
 import sys
 import tempfile
 from typing import IO, Any
 
+from . import jsontext
 from .fileio import replacement_target
 
 PARQUET_BATCH = 500
-JSON_LINE = json.JSONEncoder(ensure_ascii=False).encode  # one JSONL record; workers use it too
+JSON_LINE = jsontext.line  # one JSONL record; workers use it too
 
 
 class ExportWriter:
@@ -45,7 +45,7 @@ class ExportWriter:
                 self._flush_parquet()
         elif self.format == "json":
             assert self.handle is not None
-            self.handle.write(("\n" if self.count == 0 else ",\n") + _indent(json.dumps(record, ensure_ascii=False, indent=2)))
+            self.handle.write(("\n" if self.count == 0 else ",\n") + _indent(jsontext.indented(record)))
         else:
             self.add_line(JSON_LINE(record))
             return
@@ -92,4 +92,4 @@ class ExportWriter:
 
 
 def _indent(text: str) -> str:
-    return "\n".join("  " + line for line in text.splitlines())
+    return "\n".join("  " + line for line in text.split("\n"))

@@ -12,6 +12,7 @@ import pyromark
 from .source import ByteMapper
 
 MAX_DEPTH = 48  # deeper nesting is kept as text of its ancestor, not as nodes
+MAX_ITEMS = 16  # top-level elements an inline run keeps as items (see Inline)
 
 _OPTIONS = pyromark.Options.ENABLE_TABLES | pyromark.Options.ENABLE_STRIKETHROUGH | pyromark.Options.ENABLE_TASKLISTS
 _PARSER = pyromark.Markdown(options=_OPTIONS)  # settings given once: ~25% cheaper per call than the function
@@ -64,11 +65,14 @@ class _DetailNode(Node):
 class Inline(Node):
     """A run of inline content (tag "Inline"), from its first element's start to its last one's end.
 
-    `items` are its top-level elements as (tag, start, end, text) tuples: Text, Code, SoftBreak, Strong,
-    Emphasis, Link, ... Nested markup is not kept: an element's `text` is the plain text of everything
-    inside it (a break is a space; HTML, footnote references and task markers add nothing). `text` is
-    the run's plain text before white space is folded. One tuple per element instead of one object per
-    event: inline events are two thirds of a guide's events.
+    `items` are its first MAX_ITEMS top-level elements as (tag, start, end, text) tuples: Text, Code,
+    SoftBreak, Strong, Emphasis, Link, ... Nested markup is not kept: an element's `text` is the plain
+    text of everything inside it (a break is a space; HTML, footnote references and task markers add
+    nothing). `text` is the run's plain text before white space is folded: the texts of all its
+    elements, the ones past MAX_ITEMS included. One tuple per element instead of one object per event:
+    inline events are two thirds of a guide's events; and only the first few: readers look at a run's
+    head (a label, a colon after it), and a tuple for each of 50,000 elements of one line cost ~70 bytes
+    of memory for every byte of the line.
 
     Made by `_open` and finished by `_close`, both used by `parse` only."""
 
@@ -130,10 +134,9 @@ def _open(children: list[Node], start: int) -> Inline:
     return run
 
 
-def _close(run: Inline) -> None:
-    items = run.items
-    run.end = items[-1][2]
-    run.text = items[0][3] if len(items) == 1 else "".join([item[3] for item in items])
+def _close(run: Inline, texts: list[str]) -> None:
+    """`texts`: the pieces of text of all the run's elements, in order (run.end is kept up to date)."""
+    run.text = texts[0] if len(texts) == 1 else "".join(texts)
 
 
 def parse(text: str, base: int = 0) -> Tree:
@@ -146,7 +149,8 @@ def parse(text: str, base: int = 0) -> Tree:
     run: Inline | None = None  # the open inline run in that block
     depth = 0  # inline elements open inside the run's current top-level element
     top: tuple[str, int, int] = ("", 0, 0)  # that top-level element: tag, start, end
-    pieces: list[str] = []  # and its text so far
+    texts: list[str] = []  # the open run's pieces of text
+    top_text = 0  # where the top-level element's pieces start in `texts`
     skipped = 0  # depth of elements ignored past MAX_DEPTH
     too_deep_at: int | None = None
     code_spans: list[tuple[int, int]] = []
@@ -159,10 +163,12 @@ def parse(text: str, base: int = 0) -> Tree:
             elif depth:
                 depth -= 1
                 if not depth:
-                    run.items.append((*top, "".join(pieces)))  # type: ignore[union-attr]
+                    run.end = top[2]  # type: ignore[union-attr]
+                    if len(run.items) < MAX_ITEMS:  # type: ignore[union-attr]
+                        run.items.append((*top, "".join(texts[top_text:])))  # type: ignore[union-attr]
             else:
                 if run is not None:
-                    _close(run)
+                    _close(run, texts)
                     run = None
                 stack.pop()
                 children = stack[-1].children
@@ -172,7 +178,7 @@ def parse(text: str, base: int = 0) -> Tree:
         if depth:  # inside an inline element: only its text counts
             piece = event.get("Text") if type(event) is not str else " "
             if piece is not None:
-                pieces.append(piece)
+                texts.append(piece)
                 continue
         start, end = span["start"], span["end"]
         if ascii_only:
@@ -183,7 +189,7 @@ def parse(text: str, base: int = 0) -> Tree:
         if type(event) is str:  # SoftBreak, HardBreak, Rule
             if event == "Rule":
                 if run is not None:
-                    _close(run)
+                    _close(run, texts)
                     run = None
                 children.append(Node(event, start, end))
                 continue
@@ -207,12 +213,13 @@ def parse(text: str, base: int = 0) -> Tree:
                         if not depth:
                             if run is None:
                                 run = _open(children, start)
+                                texts = []
                             top = (tag, start, end)
-                            pieces = []
+                            top_text = len(texts)
                         depth += 1
                         continue
                     if run is not None:
-                        _close(run)
+                        _close(run, texts)
                         run = None
                     if tag == "Heading":
                         node: Node = _DetailNode(tag, start, end)
@@ -238,13 +245,18 @@ def parse(text: str, base: int = 0) -> Tree:
                     continue
         # an inline leaf: Text, Code, a break, HTML, ...
         if depth:
-            pieces.append(piece)
+            texts.append(piece)
         else:
             if run is None:
                 run = _open(children, start)
-            run.items.append((kind, start, end, piece))
+                texts = [piece]
+            else:
+                texts.append(piece)
+            run.end = end
+            if len(run.items) < MAX_ITEMS:
+                run.items.append((kind, start, end, piece))
     if run is not None:
-        _close(run)
+        _close(run, texts)
     return Tree(root, too_deep_at, code_spans, frozenset(html_spans))
 
 

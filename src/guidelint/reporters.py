@@ -1,13 +1,12 @@
 """Reporters, chosen by name: each turns a run's diagnostics into text."""
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from . import __version__
+from . import __version__, jsontext
 from .diagnostics import Diagnostic, Severity
 
 
@@ -83,7 +82,7 @@ def json_report(summary: RunSummary) -> str:
             + ('false, "fix": null}' if fix is None else
                f'true, "fix": {{"description": {quote(fix.description)}, '
                f'"applicability": {quote(fix.applicability)}}}}}'))
-    return "[\n" + ",\n".join(rows) + "\n]\n"
+    return jsontext.safe("[\n" + ",\n".join(rows) + "\n]\n")
 
 
 def _github_escape(value: str, *, property_value: bool = False) -> str:
@@ -151,7 +150,7 @@ def sarif(summary: RunSummary) -> str:
             "results": results,
         }],
     }
-    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+    return jsontext.indented(log) + "\n"
 
 
 def junit(summary: RunSummary) -> str:

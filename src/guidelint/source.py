@@ -13,6 +13,7 @@ class ReadProblem:
 
     message: str
     kind: str  # "binary" | "not-utf8" | "empty" | "too-large"
+    offset: int = 0  # where in the Source's text the problem is (its text is what could be read)
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,11 @@ class Source:
         return "\r\n" if crlf and crlf * 2 >= self.text.count("\n") else "\n"
 
 
+# UTF-32 first: its little-endian mark begins with UTF-16's
+_OTHER_UNICODE_BOMS = ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"),
+                       (b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16"))
+
+
 def too_large(size: int, limit: int) -> ReadProblem:
     return ReadProblem(f"file is {size:,} bytes, over the limit of {limit:,} (max-file-size); not checked",
                        "too-large")
@@ -40,16 +46,24 @@ def decode(data: bytes, path: str = "<text>", *, max_bytes: int | None = None) -
     """Turn raw bytes into a Source; never raises on bad input."""
     if max_bytes is not None and len(data) > max_bytes:
         return Source(path, "", problem=too_large(len(data), max_bytes))
+    for mark, encoding in _OTHER_UNICODE_BOMS:  # before the NUL test: UTF-16 text is full of NULs
+        if data.startswith(mark):
+            return Source(path, "", problem=ReadProblem(f"{encoding} is not supported; save as UTF-8", "not-utf8"))
     if b"\x00" in data:
         return Source(path, "", problem=ReadProblem("binary file (contains NUL bytes); not checked", "binary"))
     bom = data.startswith(b"\xef\xbb\xbf")
     try:
         text = data[3:].decode("utf-8") if bom else data.decode("utf-8")
     except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
-        return Source(path, "", problem=ReadProblem(
-            f"not valid UTF-8: byte 0x{data[error.start]:02x} at line {line}, column {column}", "not-utf8"))
+        # The text is what decodes, up to the bad byte: the finding stands where the byte is, and its
+        # column counts characters, as every other finding's does.
+        start = error.start + 3 if bom else error.start
+        readable = data[3 if bom else 0:start].decode("utf-8")
+        line = readable.count("\n") + 1
+        column = len(readable) - (readable.rfind("\n") + 1) + 1
+        return Source(path, readable, bom=bom, problem=ReadProblem(
+            f"not valid UTF-8: byte 0x{data[start]:02x} at line {line}, column {column}", "not-utf8",
+            len(readable)))
     if not text.strip():
         what = "empty file" if not text else "file has only whitespace"
         return Source(path, text, bom=bom, problem=ReadProblem(what, "empty"))
@@ -95,31 +109,37 @@ class LineIndex:
 
 
 class ByteMapper:
-    """Converts UTF-8 byte offsets (pyromark's ranges) of a text slice into character offsets."""
+    """Converts UTF-8 byte offsets (pyromark's ranges) of a text slice into character offsets.
 
-    __slots__ = ("base", "ascii", "byte_starts", "char_starts", "data")
+    A checkpoint every `STRIDE` characters holds that character's byte offset: a conversion is a bisect
+    and the decoding of at most STRIDE characters, whatever the length of the line (decoding from the
+    start of the line made one long line of many elements quadratic). Building it is one pass over the
+    text, and it holds one int for every STRIDE characters besides the encoded text."""
+
+    __slots__ = ("base", "ascii", "byte_starts", "data")
+    STRIDE = 64
 
     def __init__(self, text: str, base: int = 0) -> None:
         self.base = base
         self.ascii = text.isascii()
         if self.ascii:
             return
-        data = text.encode("utf-8")
-        self.data = data
+        stride = self.STRIDE
+        self.data = text.encode("utf-8")
         byte_starts = [0]
-        char_starts = [0]
-        char_position = 0
-        for line in text.splitlines(keepends=True):
-            char_position += len(line)
-            byte_starts.append(byte_starts[-1] + len(line.encode("utf-8")))
-            char_starts.append(char_position)
+        position = 0
+        for start in range(0, len(text) - stride, stride):  # (a checkpoint at the very end adds nothing)
+            chunk = text[start:start + stride]
+            position += len(chunk) if chunk.isascii() else len(chunk.encode("utf-8"))
+            byte_starts.append(position)
         self.byte_starts = byte_starts
-        self.char_starts = char_starts
 
     def __call__(self, byte_offset: int) -> int:
         if self.ascii:
             return self.base + byte_offset
         index = bisect.bisect_right(self.byte_starts, byte_offset) - 1
         start = self.byte_starts[index]
-        prefix = self.data[start:byte_offset].decode("utf-8", errors="ignore")
-        return self.base + self.char_starts[index] + len(prefix)
+        if byte_offset == start:
+            return self.base + index * self.STRIDE
+        # pyromark's offsets fall between characters: the slice decodes whole
+        return self.base + index * self.STRIDE + len(self.data[start:byte_offset].decode("utf-8", errors="ignore"))

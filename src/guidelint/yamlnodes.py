@@ -4,7 +4,12 @@ Shared by the front matter parser and the rules-data loader, so both report a li
 """
 from __future__ import annotations
 
+import base64
+import bisect
 import datetime as _dt
+import json
+import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -90,17 +95,48 @@ def _mark_offset(error: yaml.YAMLError, text: str) -> int:
     # "unexpected end of stream" points past the end: where the unclosed thing began says more
     if context is not None and (problem is None or not text[problem.index:].strip()):
         return context.index
+    if problem is not None and str(getattr(error, "problem", "")).startswith(_UNKNOWN_ESCAPE + " '"):
+        return problem.index - 1  # the Python loader's place: the character after the backslash
     return problem.index if problem is not None else 0
 
 
 _TOO_DEEP = f"YAML is nested more than {MAX_DEPTH} levels deep"
 
 
-def _describe(error: yaml.YAMLError) -> str:
+# libyaml and the pure-Python loader word the same errors differently: the findings must not depend on
+# which one is installed. Python's wording (first) becomes libyaml's (second).
+_SAME_ERROR = [(re.compile(pattern), wording) for pattern, wording in (
+    (r"^mapping values are not allowed here$", "mapping values are not allowed in this context"),
+    (r"^expected '<document start>', but found .*$", "did not find expected <document start>"),
+    (r"^expected ',' or '\]', but got .*$", "did not find expected ',' or ']'"),
+    (r"^expected ',' or '}', but got .*$", "did not find expected ',' or '}'"),
+    (r"^found incompatible YAML document \(version 1\.\* is required\)$", "found incompatible YAML document"),
+)]
+_BLOCK_END = re.compile(r"^expected <block end>, but found .*$")
+_TOKEN_START = "that cannot start any token"
+_UNKNOWN_ESCAPE = "found unknown escape character"
+
+
+def _describe(error: yaml.YAMLError, text: str = "") -> str:
     problem = getattr(error, "problem", None)
     if problem and "maximum nesting depth" in problem:  # libyaml 0.2.5+ stops at 1,000 levels itself
         return _TOO_DEEP
     context = getattr(error, "context", None)
+    if problem:
+        for pattern, wording in _SAME_ERROR:
+            problem = pattern.sub(wording, problem)
+        if _BLOCK_END.match(problem):
+            problem = "did not find expected key" if context == "while parsing a block mapping" else \
+                "did not find expected '-' indicator"
+        if problem == f"found character {_TOKEN_START}":  # libyaml does not say which: the text does
+            mark = getattr(error, "problem_mark", None)
+            if mark is not None and mark.index < len(text):
+                problem = f"found character {text[mark.index]!r} {_TOKEN_START}"
+        if problem.startswith(_UNKNOWN_ESCAPE):  # Python names the character and points at it, libyaml
+            context = "while parsing a quoted scalar"  # points at the backslash: the name, at the backslash
+            mark = getattr(error, "problem_mark", None)
+            if problem == _UNKNOWN_ESCAPE and mark is not None and mark.index + 1 < len(text):
+                problem = f"{_UNKNOWN_ESCAPE} {text[mark.index + 1]!r}"
     if problem and context:
         return f"{problem} ({context})"
     return problem or context or str(error).splitlines()[0]
@@ -139,6 +175,77 @@ def _check_tree(root: Any) -> list[tuple[str, int]]:
     return duplicates
 
 
+# What YAML allows (both loaders agree on the set, not on how they report the rest: the pure-Python one
+# raised from its constructor, outside any handler). A byte order mark at the start of a line is
+# skipped by libyaml and kept by the Python loader: refused too, being invisible and never meant.
+_NOT_YAML = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|(?:^|(?<=[\n\r]))\ufeff")
+
+
+_DIRECTIVE = re.compile(r"\A(?:[ \t]*(?:#[^\n]*)?\n)*%")
+
+
+def _refuse_characters(text: str) -> None:
+    found = _NOT_YAML.search(text)
+    if found is not None:
+        character = found.group()
+        what = "a byte order mark (U+FEFF) at the start of a line" if character == "\ufeff" else \
+            f"character U+{ord(character):04X}"
+        raise YamlProblem(f"{what} is not allowed in YAML", found.start())
+    directive = _DIRECTIVE.match(text)
+    if directive is not None:  # (the two loaders fail on it in two different places)
+        raise YamlProblem("a directive (%YAML, %TAG) needs a '---' line after it, and that line closes the "
+                          "front matter", directive.end() - 1)
+
+
+_QUOTED = frozenset({"'", '"', "|", ">"})
+_SURROGATE_ESCAPE = re.compile(r"\\(?:u|U0000)[dD][89a-fA-F]")
+
+
+def _agree_with_python_loader(root: Any, text: str) -> None:
+    """What libyaml accepts and the pure-Python loader refuses, refused here with the Python loader's
+    words and place: a tab outside quotes, block scalars and comments. And what the Python loader
+    accepts and libyaml refuses: an escaped surrogate (\\ud800) in a double-quoted string."""
+    scalars = []
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.ScalarNode):
+            scalars.append((node.start_mark.index, node.end_mark.index, node.style or None, node.value))
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend(part for pair in node.value for part in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    scalars.sort()
+    for start, end, style, value in scalars:
+        if style == '"' and any("\ud800" <= character <= "\udfff" for character in value):
+            found = _SURROGATE_ESCAPE.search(text, start, end)
+            raise YamlProblem("found invalid Unicode character escape code (while parsing a quoted scalar)",
+                              found.start() + 2 if found else start)
+    tab = text.find("\t")
+    if tab == -1:
+        return
+    starts = [scalar[0] for scalar in scalars]
+
+    def style_at(offset: int) -> Any:  # the style of the scalar holding `offset` ("" for none)
+        index = bisect.bisect_right(starts, offset) - 1
+        return scalars[index][2] if index >= 0 and offset < scalars[index][1] else ""
+
+    comments: dict[int, int] = {}  # line start -> where its comment starts (past the line when none)
+    while tab != -1:
+        line_start = text.rfind("\n", 0, tab) + 1
+        if line_start not in comments:
+            line_end = text.find("\n", tab)
+            line_end = len(text) if line_end == -1 else line_end
+            mark = text.find("#", line_start, line_end)
+            while mark != -1 and not ((mark == line_start or text[mark - 1] in " \t") and style_at(mark) == ""):
+                mark = text.find("#", mark + 1, line_end)
+            comments[line_start] = line_end if mark == -1 else mark
+        if style_at(tab) not in _QUOTED and tab < comments[line_start]:
+            raise YamlProblem("found character '\\t' that cannot start any token (while scanning for the next "
+                              "token)", tab)
+        tab = text.find("\t", tab + 1)
+
+
 _SHALLOW = 4096  # a text this short cannot nest deep enough to hurt the composer
 
 
@@ -161,13 +268,14 @@ def _refuse_deep_nesting(text: str) -> None:
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
     except yaml.YAMLError as error:
-        raise YamlProblem(_describe(error), _mark_offset(error, text)) from None
+        raise YamlProblem(_describe(error, text), _mark_offset(error, text)) from None
     finally:
         parser.dispose()
 
 
 def load(text: str) -> YamlDoc:
     """Compose and construct one YAML document safely; raises YamlProblem with an offset."""
+    _refuse_characters(text)
     if len(text) > _SHALLOW or not _C_LOADER:  # the pure-Python composer recurses in Python: always walk
         _refuse_deep_nesting(text)
     loader = SafeLoader(text)
@@ -175,19 +283,44 @@ def load(text: str) -> YamlDoc:
         try:
             root = loader.get_single_node()
         except yaml.YAMLError as error:
-            raise YamlProblem(_describe(error), _mark_offset(error, text)) from None
+            raise YamlProblem(_describe(error, text), _mark_offset(error, text)) from None
         if root is None:
             return YamlDoc(None, None)
         duplicates = _check_tree(root)
+        _agree_with_python_loader(root, text)
         try:
             data = _construct(root, loader)
         except yaml.YAMLError as error:
-            raise YamlProblem(_describe(error), _mark_offset(error, text)) from None
-        except (ValueError, TypeError, OverflowError) as error:  # e.g. an impossible date 2025-02-30
-            raise YamlProblem(f"cannot read value: {error}", root.start_mark.index) from None
+            raise YamlProblem(_describe(error, text), _mark_offset(error, text)) from None
+        except (ValueError, TypeError, OverflowError, AttributeError) as error:  # e.g. a date 2025-02-30
+            where = _unreadable_scalar(root, SafeLoader(""))
+            if isinstance(error, AttributeError):  # PyYAML's own slip: `!!timestamp abc` fails on a None
+                tag = str(where.tag).rsplit(":", 1)[-1]
+                message = f"{str(where.value)[:40]!r} is not a {tag}"
+            else:
+                message = str(error)
+            raise YamlProblem(f"cannot read value: {message}", where.start_mark.index) from None
         return YamlDoc(data, root, duplicates)
     finally:
         loader.dispose()
+
+
+def _unreadable_scalar(root: Any, loader: Any) -> Any:
+    """The first scalar (in text order) that PyYAML cannot turn into a value, or `root` when each one
+    alone can be: its error names no node, and the finding belongs at the value, not at the top."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.ScalarNode):
+            try:
+                loader.construct_object(node)
+            except (ValueError, TypeError, OverflowError, AttributeError, yaml.YAMLError):
+                return node
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend(part for pair in reversed(node.value) for part in reversed(pair))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(reversed(node.value))
+    return root
 
 
 _STR = "tag:yaml.org,2002:str"
@@ -211,14 +344,101 @@ def _construct(node: Any, loader: Any) -> Any:
     return loader.construct_object(node, deep=True)
 
 
+# What a YAML value becomes in JSON (the schema's input and the export's metadata), for every type
+# PyYAML's safe loader makes. Deterministic: nothing depends on hash order or the machine.
+#   str, bool, null, int, finite float      themselves
+#   date, datetime (with or without a zone) ISO 8601 text: 2025-02-04, 2025-02-04T10:00:00+02:00
+#   !!set                                   a list, sorted: null, false, true, numbers, text
+#   !!omap, !!pairs                         a list of [key, value] lists
+#   !!binary                                base64 text
+#   .nan, .inf, -.inf                       null (JSON has no such numbers)
+#   an int of more than _MAX_DIGITS digits  null (too long to write as text)
+#   a key that is not a string              its JSON text: true, null, 1, 2025-02-04
+# The lossy ones (a set, binary data, null for a number, two keys that become one) are also reported by
+# `json_problems`, which front-matter-schema turns into findings.
+_MAX_DIGITS = 4000  # CPython refuses to write an int of more than 4,300 digits as text
+_MAX_BITS = int(_MAX_DIGITS * 3.3219)
+
+
+def _is_json_number(value: Any) -> bool:
+    if isinstance(value, float):
+        return math.isfinite(value)
+    return value.bit_length() <= _MAX_BITS  # an int
+
+
+def _json_key(key: Any) -> str:
+    if isinstance(key, str):
+        return key
+    if isinstance(key, (int, float)) and not isinstance(key, bool) and not _is_json_number(key):
+        if isinstance(key, int):
+            return hex(key)
+        return ".nan" if math.isnan(key) else (".inf" if key > 0 else "-.inf")
+    if key is None or isinstance(key, (bool, int, float)):
+        value = to_json(key)
+        return json.dumps(value) if not isinstance(value, str) else value
+    return to_json(key) if isinstance(key, (_dt.date, bytes)) else str(key)
+
+
+def _set_order(item: Any) -> tuple[int, Any]:
+    """null, false and true, numbers, text (each in its own order); anything else by its JSON text."""
+    if item is None:
+        return (0, 0)
+    if isinstance(item, bool):
+        return (1, item)
+    if isinstance(item, (int, float)):
+        return (2, item)
+    if isinstance(item, str):
+        return (3, item)
+    return (4, json.dumps(item, sort_keys=True, ensure_ascii=True))
+
+
 def to_json(value: Any) -> Any:
-    """YAML data as JSON data: dates to ISO strings, keys to strings (for JSON Schema)."""
+    """YAML data as JSON data, as the table above says."""
+    if isinstance(value, str) or value is None or isinstance(value, bool):
+        return value
     if isinstance(value, dict):
-        return {str(key): to_json(item) for key, item in value.items()}
-    if isinstance(value, list):
+        return {_json_key(key): to_json(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
         return [to_json(item) for item in value]
+    if isinstance(value, (int, float)):
+        return value if _is_json_number(value) else None
     if isinstance(value, (_dt.date, _dt.datetime)):
         return value.isoformat()
+    if isinstance(value, (set, frozenset)):
+        return sorted((to_json(item) for item in value), key=_set_order)
     if isinstance(value, bytes):
-        return value.decode("latin-1")
-    return value
+        return base64.b64encode(value).decode("ascii")
+    return str(value)  # (the safe loader makes nothing else)
+
+
+def json_problems(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[tuple[Any, ...], str]]:
+    """Where `to_json` cannot keep a value as it is, with why: (path of JSON keys and indexes, message)."""
+    problems: list[tuple[tuple[Any, ...], str]] = []
+    stack = [(value, path)]
+    while stack:
+        item, where = stack.pop()
+        if isinstance(item, dict):
+            seen: dict[str, Any] = {}
+            for key, child in item.items():
+                name = _json_key(key)
+                if name in seen:
+                    problems.append((where + (name,), f"key {key!r} and key {seen[name]!r} are the same JSON key "
+                                                      f"{json.dumps(name, ensure_ascii=False)}; only the later "
+                                                      "value is kept"))
+                seen[name] = key
+                stack.append((child, where + (name,)))
+        elif isinstance(item, (list, tuple)):
+            stack.extend((child, where + (index,)) for index, child in enumerate(item))
+        elif isinstance(item, float) and not _is_json_number(item):
+            written = ".nan" if math.isnan(item) else (".inf" if item > 0 else "-.inf")
+            problems.append((where, f"{written} is not a JSON number (JSON has no NaN or infinity); "
+                                    "it is exported as null"))
+        elif isinstance(item, int) and not isinstance(item, bool) and not _is_json_number(item):
+            problems.append((where, f"an integer of more than {_MAX_DIGITS:,} digits cannot be exported; "
+                                    "it is exported as null"))
+        elif isinstance(item, (set, frozenset)):
+            problems.append((where, "a YAML set (!!set) is not JSON; it is exported as a sorted list"))
+        elif isinstance(item, bytes):
+            problems.append((where, "binary data (!!binary) is not JSON; it is exported as base64 text"))
+    problems.sort(key=lambda problem: [str(part) for part in problem[0]])
+    return problems

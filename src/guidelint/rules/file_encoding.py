@@ -1,4 +1,5 @@
-"""A file guidelint cannot read as a guide: not UTF-8, binary (NUL bytes), empty, or over the size limit.
+"""A file guidelint cannot read as a guide: not UTF-8 (reported at the first bad byte; UTF-16 and UTF-32
+are named as such), binary (NUL bytes), empty, or over the size limit.
 
 Why: every other rule needs text. A guide saved as Latin-1 or a picture renamed `.md` breaks the site
 build far from where the mistake was made; an empty file is usually a botched save.
@@ -23,7 +24,7 @@ from .base import Context, Rule
 def check(document: Document, context: Context) -> Iterator[Finding]:
     problem = document.source.problem
     if problem is not None:
-        yield Finding(problem.message)
+        yield Finding(problem.message, problem.offset)
 
 
 RULE = Rule(code="GL001", slug="file-encoding", severity=Severity.ERROR, check=check, doc=__doc__,

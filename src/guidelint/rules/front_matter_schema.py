@@ -1,7 +1,10 @@
 """A front matter value that breaks the JSON Schema (schemas/guide.schema.json by default).
 
 Why: the schema is the contract with the site: required keys, strings that are not empty, ISO dates,
-`{url, alt}` objects for avatar and image, a non-empty list of unique tags, no unknown keys.
+`{url, alt}` objects for avatar and image, a non-empty list of unique tags, no unknown keys. The
+schema checks the front matter as JSON: a value JSON cannot hold as it is (.nan, .inf, a !!set,
+!!binary data, keys such as 1 and '1' that become one JSON key) is reported here too, with what the
+export writes instead.
 
 Bad:
     pubDate: "Feb 4, 2025"
@@ -30,8 +33,11 @@ def check(document: Document, context: Context) -> Iterator[Finding]:
     data = document.metadata
     if front is None or data is None:
         return
-    from ..yamlnodes import to_json
+    from ..yamlnodes import json_problems, to_json
 
+    for path, message in json_problems(data):  # values JSON cannot hold as they are: the schema sees them changed
+        located = front.locate(path)
+        yield Finding(f"{json_path(path)}: {message}", located.start if located else 0)
     for error in context.schema.errors(to_json(data)):
         if error.missing_key is not None:
             parent = front.locate(error.path) if error.path else None

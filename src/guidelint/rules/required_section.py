@@ -26,6 +26,8 @@ from .base import Context, Rule
 def check(document: Document, context: Context) -> Iterator[Finding]:
     headings = document.headings
     where = document.body_start
+    if where >= len(document.text) and document.text:  # no body: the last line, not the one after it
+        where = document.lines.line_start(document.lines.line_count)
     for _name, pattern, message in context.policy.required_sections:
         if not any(pattern.search(heading.text) for heading in headings):
             extra = "" if headings else " (the body has no Markdown headings at all)"
