@@ -34,6 +34,9 @@ def build(source: Source, policy: Policy) -> Document:
     document.blocks = tree.root.children
     document.code_spans = tree.code_spans
     document.html_spans = tree.html_spans
+    document.code_text = tree.code_text
+    document.not_prose = tree.not_prose
+    document.hard_breaks = tree.hard_breaks
     _Builder(document, policy).run()
     return document
 

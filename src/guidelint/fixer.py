@@ -3,6 +3,7 @@ then a guard that the Document kept everything the fixes did not mean to change,
 from __future__ import annotations
 
 import bisect
+import datetime
 import dataclasses
 import json
 import os
@@ -80,8 +81,24 @@ def _norm(text: str) -> str:
 
 def _canonical(value: Any) -> str:
     """A front matter value as comparable text. Values compared as they are failed on NaN (`.nan` is
-    never equal to itself), which refused every fix of a file holding one."""
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=repr)
+    never equal to itself), which refused every fix of a file holding one; the export's JSON form
+    cannot tell NaN from infinity (both are null there), so the value as YAML read it is folded here."""
+    return json.dumps(_comparable(value), sort_keys=True, ensure_ascii=False, default=repr)
+
+
+def _comparable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key if isinstance(key, str) else f"{type(key).__name__}:{key!r}": _comparable(item)
+                for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_comparable(item) for item in value]
+    if isinstance(value, (set, frozenset)):
+        return sorted(repr(item) for item in value)
+    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+        return f"float:{value!r}"
+    if isinstance(value, (datetime.date, datetime.datetime)):  # a date and its ISO text say the same
+        return value.isoformat()
+    return value
 
 
 def _inside(spans: tuple[tuple[int, int], ...], start: int, end: int) -> bool:
@@ -94,16 +111,14 @@ def signature(document: Document, removed: tuple[tuple[int, int], ...] = ()) -> 
     """What a Document says, by aspect, with whitespace folded: the guard compares these. Answer entries
     and headings lying wholly inside a `removed` span (sorted (start, end) offsets of text a fix deletes)
     are left out: the "before" side of a fix that means to delete them."""
-    from .yamlnodes import to_json
-
     def entries(items: list[Any]) -> list[str]:
         return [_norm(x.text) for x in items if not (removed and _inside(removed, x.start, x.start + len(x.markdown)))]
 
     aspects: dict[str, Any] = {}
     front = document.front_matter
     aspects["front-matter"] = (front is not None, front.error if front else None)
-    for key, value in (to_json(document.metadata) or {}).items():
-        aspects[f"meta:{key}"] = _canonical(value)
+    for key, value in (document.metadata or {}).items():
+        aspects[f"meta:{key if isinstance(key, str) else repr(key)}"] = _canonical(value)
     aspects["numbers"] = [q.number for q in document.questions]
     questions = []
     question_other = []

@@ -5,6 +5,8 @@ text. Swapping the parser means rewriting this module only: nothing else imports
 """
 from __future__ import annotations
 
+import array
+import bisect
 from dataclasses import dataclass, field
 
 import pyromark
@@ -109,12 +111,36 @@ def plain_of(nodes: list[Node]) -> str:
     return " ".join(text.split())
 
 
+class Spans:
+    """Character ranges added in order of their start (they may nest: a code span inside a link);
+    `holds(offset)` says whether one of them holds it."""
+
+    __slots__ = ("starts", "reach")
+
+    def __init__(self) -> None:
+        self.starts = array.array("q")
+        self.reach = array.array("q")  # the furthest end of the ranges added so far
+
+    def add(self, start: int, end: int) -> None:
+        self.starts.append(start)
+        self.reach.append(max(end, self.reach[-1]) if self.reach else end)
+
+    def holds(self, offset: int) -> bool:
+        index = bisect.bisect_right(self.starts, offset) - 1  # every range starting at or before offset
+        return index >= 0 and self.reach[index] > offset
+
+
 @dataclass
 class Tree:
     root: Node
     too_deep_at: int | None = None  # offset of the first element nested deeper than MAX_DEPTH
     code_spans: list[tuple[int, int]] = field(default_factory=list)  # code and HTML blocks, in order
     html_spans: frozenset[tuple[int, int]] = frozenset()  # which of those are HTML blocks
+    # Kept whole whatever MAX_ITEMS keeps of a run (rules need every one), as arrays of offsets: 16 bytes
+    # a span, where tuples in a list cost ~80 (a hostile line of 50,000 code spans)
+    code_text: Spans = field(default_factory=lambda: Spans())  # the text inside code blocks
+    not_prose: Spans = field(default_factory=lambda: Spans())  # links, images, code spans
+    hard_breaks: Spans = field(default_factory=lambda: Spans())  # each hard line break (start, start + 1)
 
 
 _INLINE_CONTAINERS = frozenset({"Emphasis", "Strong", "Strikethrough", "Link", "Image", "Superscript",
@@ -155,6 +181,9 @@ def parse(text: str, base: int = 0) -> Tree:
     too_deep_at: int | None = None
     code_spans: list[tuple[int, int]] = []
     html_spans: set[tuple[int, int]] = set()
+    code_text = Spans()
+    not_prose = Spans()
+    hard_breaks = Spans()
     # End events are the most common, then Text, then Start: tested in that order.
     for event, span in _PARSER.events_with_range(text):
         if type(event) is not str and "End" in event:
@@ -179,6 +208,9 @@ def parse(text: str, base: int = 0) -> Tree:
             piece = event.get("Text") if type(event) is not str else " "
             if piece is not None:
                 texts.append(piece)
+                if event == "HardBreak":
+                    at = span["start"] + base if ascii_only else to_char(span["start"])
+                    hard_breaks.add(at, at + 1)
                 continue
         start, end = span["start"], span["end"]
         if ascii_only:
@@ -194,14 +226,20 @@ def parse(text: str, base: int = 0) -> Tree:
                 children.append(Node(event, start, end))
                 continue
             kind, piece = event, " "
+            if event == "HardBreak":
+                hard_breaks.add(start, start + 1)
         else:
             piece = event.get("Text")
             kind = "Text"
+            if piece is not None and stack[-1].tag == "CodeBlock":
+                code_text.add(start, end)
             if piece is None:
                 value = event.get("Start", _MISSING)
                 if value is _MISSING:  # Code, Html, InlineHtml, FootnoteReference, math, TaskListMarker
                     ((kind, value),) = event.items()
                     piece = value if kind == "Code" else ""
+                    if kind == "Code":
+                        not_prose.add(start, end)
                 else:
                     if skipped or len(stack) + depth > MAX_DEPTH:
                         if too_deep_at is None:
@@ -210,6 +248,8 @@ def parse(text: str, base: int = 0) -> Tree:
                         continue
                     tag, detail = (value, None) if type(value) is str else next(iter(value.items()))
                     if tag in _INLINE_CONTAINERS:
+                        if tag == "Link" or tag == "Image":
+                            not_prose.add(start, end)
                         if not depth:
                             if run is None:
                                 run = _open(children, start)
@@ -257,7 +297,7 @@ def parse(text: str, base: int = 0) -> Tree:
                 run.items.append((kind, start, end, piece))
     if run is not None:
         _close(run, texts)
-    return Tree(root, too_deep_at, code_spans, frozenset(html_spans))
+    return Tree(root, too_deep_at, code_spans, frozenset(html_spans), code_text, not_prose, hard_breaks)
 
 
 _MISSING = object()

@@ -105,6 +105,9 @@ class Document:
     blocks: list[Any] = field(default_factory=list)  # top-level markdown.Node blocks of the body
     code_spans: list[tuple[int, int]] = field(default_factory=list)  # code and HTML blocks: not prose
     html_spans: frozenset[tuple[int, int]] = frozenset()  # the HTML blocks among code_spans
+    code_text: Any = field(default_factory=lambda: _spans())  # markdown.Spans: the text inside code blocks
+    not_prose: Any = field(default_factory=lambda: _spans())  # markdown.Spans: links, images, code spans
+    hard_breaks: Any = field(default_factory=lambda: _spans())  # markdown.Spans: each hard line break
     questions_heading: Heading | None = None
     groups: list[Group] = field(default_factory=list)
     questions: list[Question] = field(default_factory=list)
@@ -127,3 +130,10 @@ class Document:
     @property
     def metadata(self) -> dict[str, Any] | None:
         return self.front_matter.data if self.front_matter else None
+
+
+def _spans() -> Any:
+    """No ranges (a Document that was never parsed as Markdown)."""
+    from .markdown import Spans
+
+    return Spans()

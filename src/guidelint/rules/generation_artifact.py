@@ -35,31 +35,8 @@ from ._helpers import in_code, verbatim_span
 from .base import Context, Rule
 
 
-_NOT_PROSE = frozenset({"Link", "Image", "Code"})
-
-
-def _inline_not_prose(document: Document) -> list[tuple[int, int]]:
-    """Spans of links, images and code spans in the body's inline runs, sorted (made only when a
-    pattern matched somewhere: most guides never need it)."""
-    spans: list[tuple[int, int]] = []
-    stack = list(document.blocks)
-    while stack:
-        node = stack.pop()
-        if node.tag == "Inline":
-            spans.extend((start, end) for tag, start, end, _ in node.items if tag in _NOT_PROSE)
-        else:
-            stack.extend(node.children)
-    spans.sort()
-    return spans
-
-
-def _in_spans(spans: list[tuple[int, int]], offset: int) -> bool:
-    index = bisect.bisect_right(spans, (offset, float("inf"))) - 1
-    return index >= 0 and spans[index][0] <= offset < spans[index][1]
-
-
-def _is_prose(document: Document, match: re.Match[str], spans: list[tuple[int, int]]) -> bool:
-    if in_code(document, match.start()) or _in_spans(spans, match.start()):
+def _is_prose(document: Document, match: re.Match[str]) -> bool:
+    if in_code(document, match.start()) or document.not_prose.holds(match.start()):
         return False
     # a bracket followed by "(" or "[" is a link's text (inside emphasis the model keeps no link item)
     text = document.text
@@ -71,7 +48,6 @@ def check(document: Document, context: Context) -> Iterator[Finding]:
     text = document.text
     reported: set[int] = set()  # line starts: one finding per line, the first pattern that matches
     hits = []
-    spans: list[tuple[int, int]] | None = None
     lowered = text.lower()  # only to skip patterns whose hint words are absent
     for artifact in context.policy.artifacts:
         if artifact.hints and not any(hint in lowered for hint in artifact.hints):
@@ -84,9 +60,7 @@ def check(document: Document, context: Context) -> Iterator[Finding]:
                 span = verbatim_span(document, match.start())
                 prose = span is None or span in document.html_spans
             else:
-                if spans is None:
-                    spans = _inline_not_prose(document)
-                prose = _is_prose(document, match, spans)
+                prose = _is_prose(document, match)
             if prose:
                 reported.add(line_start)
                 hits.append((line_start, match, artifact))

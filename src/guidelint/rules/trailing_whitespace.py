@@ -53,17 +53,13 @@ def check(document: Document, context: Context) -> Iterator[Finding]:
     if not text.endswith((" ", "\t", "\xa0")) and not _has_blank_before_newline(text):
         return  # most files stop here
     kept: list[tuple[int, int, str]] | None = None  # front matter scalars that keep blanks: on first need
-    verbatim: list[tuple[int, int]] | None = None  # code block content and hard breaks: on first need
-    breaks: set[int] = set()
     for match in _TRAILING.finditer(text):  # only lines that end in blanks are looked at
         start, end = match.span()
         offset = text.rfind("\n", 0, start) + 1
         if offset >= body_start:
-            if verbatim is None:
-                verbatim, breaks = _body_model(document)
-            if _inside(verbatim, start):
+            if document.code_text.holds(start):  # code block content is written as it is meant
                 continue
-            if allow_breaks and start in breaks and match.group() == "  ":
+            if allow_breaks and match.group() == "  " and document.hard_breaks.holds(start):
                 continue
         stripped = text[offset:start]
         what = "whitespace-only line" if not stripped else "trailing whitespace"
@@ -82,33 +78,6 @@ def check(document: Document, context: Context) -> Iterator[Finding]:
                 yield Finding(f"{message} {where}: part of the value, not fixed", start, end)
                 continue
         yield Finding(message, start, end, Fix("delete trailing whitespace", (Edit(start, end, ""),)))
-
-
-def _body_model(document: Document) -> tuple[list[tuple[int, int]], set[int]]:
-    """From the Markdown model: the content of code blocks (its lines, not the fences; sorted spans),
-    and where hard line breaks start."""
-    content: list[tuple[int, int]] = []
-    breaks: set[int] = set()
-    stack = list(document.blocks)
-    while stack:
-        node = stack.pop()
-        if node.tag == "Inline":
-            for tag, start, end, _ in node.items:
-                if tag == "HardBreak":
-                    breaks.add(start)
-        elif node.tag == "CodeBlock":
-            for child in node.children:
-                if child.tag == "Inline":
-                    content.extend((start, end) for _, start, end, _ in child.items)
-        else:
-            stack.extend(node.children)
-    content.sort()
-    return content, breaks
-
-
-def _inside(spans: list[tuple[int, int]], offset: int) -> bool:
-    index = bisect.bisect_right(spans, (offset, float("inf"))) - 1
-    return index >= 0 and spans[index][0] <= offset < spans[index][1]
 
 
 def _value_spans(document: Document) -> list[tuple[int, int, str]]:
