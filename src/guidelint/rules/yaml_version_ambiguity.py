@@ -29,8 +29,6 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-import yaml
-
 from ..diagnostics import Edit, Finding, Fix, Severity
 from ..model import Document
 from .base import Context, Rule
@@ -97,6 +95,8 @@ def _shown(value: Any) -> str:
 def _plain_scalars(root: Any) -> Iterator[Any]:
     """Every plain scalar node (keys and values), in text order; iterative (the tree is at most
     yamlnodes.MAX_DEPTH deep, but no recursion is needed)."""
+    import yaml
+
     stack = [root]
     found = []
     while stack:
@@ -112,13 +112,9 @@ def _plain_scalars(root: Any) -> Iterator[Any]:
     return iter(sorted(found, key=lambda n: n.start_mark.index))
 
 
-def _pyyaml_reading(node: Any) -> Any:
-    if node.tag == _STR:
-        return node.value
-    return yaml.SafeLoader("").construct_object(node, deep=True)
-
-
 def check(document: Document, context: Context) -> Iterator[Finding]:
+    import yaml  # here, not at the top: a run answered from the cache imports no YAML at all
+
     front = document.front_matter
     if front is None or front.doc is None or front.doc.root is None:
         return
@@ -127,7 +123,7 @@ def check(document: Document, context: Context) -> Iterator[Finding]:
             continue  # date-style owns dates (its house style writes them unquoted on purpose)
         text = node.value
         try:
-            ours = _pyyaml_reading(node)
+            ours = text if node.tag == _STR else yaml.SafeLoader("").construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError, TypeError, OverflowError):
             continue  # the front matter would not have loaded; front-matter-syntax reports it
         theirs = core_reading(text)
