@@ -54,7 +54,10 @@ def core_reading(text: str) -> Any:
     if _CORE_BOOL.fullmatch(text):
         return text[0] in "tT"
     if _CORE_INT10.fullmatch(text):
-        return int(text)
+        try:
+            return int(text)
+        except ValueError:  # past Python's digit limit for int(): a JavaScript reader makes it a Number
+            return float(text)
     if _CORE_INT8.fullmatch(text):
         return int(text[2:], 8)
     if _CORE_INT16.fullmatch(text):
@@ -77,19 +80,25 @@ def _same(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
+def _clip(text: str) -> str:
+    return text if len(text) <= 40 else f"{text[:37]}..."
+
+
 def _shown(value: Any) -> str:
     if value is None:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
-        return f'the string "{value}"'
+        return f'the string "{_clip(value)}"'
     if isinstance(value, float):
         if math.isnan(value):
             return "NaN"
         if math.isinf(value):
             return "infinity" if value > 0 else "minus infinity"
-    return repr(value)
+    if isinstance(value, int) and value.bit_length() > 128:  # repr() refuses past 4,300 digits
+        return "a very large number"
+    return _clip(repr(value))
 
 
 def _plain_scalars(root: Any) -> Iterator[Any]:
@@ -133,11 +142,11 @@ def check(document: Document, context: Context) -> Iterator[Finding]:
         end = front.yaml_start + node.end_mark.index
         if document.text[start:end] != text:
             continue  # an explicit tag (`!!bool yes`) says which reading is meant
-        message = (f"'{text}' is read as {_shown(ours)} by YAML 1.1 (guidelint, PyYAML) and as "
+        message = (f"'{_clip(text)}' is read as {_shown(ours)} by YAML 1.1 (guidelint, PyYAML) and as "
                    f"{_shown(theirs)} by YAML 1.2 (most site generators); quote it")
         fix = None
         if isinstance(ours, str):  # quoting keeps what guidelint reads: the fixer's guard allows it
-            fix = Fix(f'quote {text} as "{text}"', (Edit(start, end, f'"{text}"'),))
+            fix = Fix(f'quote {_clip(text)}', (Edit(start, end, f'"{text}"'),))
         yield Finding(message, start, end, fix)
 
 
