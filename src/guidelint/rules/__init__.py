@@ -27,6 +27,7 @@ from . import (
     taxonomy,
     trailing_whitespace,
     unused_suppression,
+    yaml_version_ambiguity,
 )
 from .base import Context, CorpusEntry, Rule
 
@@ -40,6 +41,7 @@ _ALL: tuple[Rule, ...] = (
     front_matter_syntax.RULE,
     front_matter_schema.RULE,
     date_style.RULE,
+    yaml_version_ambiguity.RULE,
     image_category_mismatch.RULE,
     tags_duplicate.RULE,
     taxonomy.CATEGORY_RULE,
