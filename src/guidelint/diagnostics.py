@@ -37,6 +37,9 @@ class Fix:
     description: str
     edits: tuple[Edit, ...]
     safe: bool = True
+    # Aspects of the Document model this one fix may change besides what its rule declares (say
+    # "meta:draft" for a fix that quotes `draft: yes`): the fixer's guard allows them for this fix only.
+    changes: frozenset[str] = frozenset()
 
     @property
     def applicability(self) -> str:

@@ -160,7 +160,7 @@ def guard(before: Document, after: Document, allowed: set[str],
 def declared(taken: list[tuple[str, Fix]]) -> tuple[set[str], tuple[tuple[int, int], ...]]:
     """What the fixes `taken` mean to change: the aspects their rules declare, and the spans they delete
     (only edits that replace text with nothing, of rules that declare their fix deletes)."""
-    allowed = {aspect for code, _ in taken for aspect in REGISTRY[code].changes}
+    allowed = {aspect for code, fix in taken for aspect in REGISTRY[code].changes | fix.changes}
     spans: list[tuple[int, int]] = []
     for start, end in sorted((edit.start, edit.end) for code, fix in taken if REGISTRY[code].deletes
                              for edit in fix.edits if not edit.replacement and edit.end > edit.start):

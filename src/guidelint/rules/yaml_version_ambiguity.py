@@ -17,10 +17,10 @@ Good:
     budget: 1000
 
 Options: none.
-Fix (safe): double-quotes the scalar, so both read the string as written; only that scalar's text
-changes (comments and other quoting survive). Offered only where guidelint already reads the string
-(`09`, `1e3`, `0o17`): a fix that changes what guidelint reads (`yes` to "yes") would be refused by the
-fixer's guard, which cannot yet be told which front matter key a fix means to change.
+Fix (safe): where the site generators read a string, double-quotes the scalar, so guidelint reads
+that string too (`yes` becomes "yes", what the site always showed). Only that scalar's text changes;
+comments and other quoting survive. Where they read a number (`0777` is 777 for them, `09` is 9), what
+the author meant is unclear (a zip code or a number?): reported, not fixed.
 """
 from __future__ import annotations
 
@@ -106,19 +106,48 @@ def _plain_scalars(root: Any) -> Iterator[Any]:
     yamlnodes.MAX_DEPTH deep, but no recursion is needed)."""
     import yaml
 
-    stack = [root]
+    stack: list[tuple[Any, Any]] = [(root, None)]  # (node, the top-level key node it lies under)
     found = []
     while stack:
-        node = stack.pop()
+        node, top = stack.pop()
         if isinstance(node, yaml.ScalarNode):
             if not node.style:  # "" (C loader) or None (Python loader): plain
-                found.append(node)
+                found.append((node, top))
         elif isinstance(node, yaml.MappingNode):
             for key_node, value_node in node.value:
-                stack.extend((key_node, value_node))
+                under = key_node if node is root else top
+                stack.extend(((key_node, under), (value_node, under)))
         elif isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)
-    return iter(sorted(found, key=lambda n: n.start_mark.index))
+            stack.extend((item, top) for item in node.value)
+    return iter(sorted(found, key=lambda pair: pair[0].start_mark.index))
+
+
+def _number(value: Any) -> str | None:
+    """The number as it can be written plainly, or None (infinity, an int past Python's digit limit)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    try:
+        return _clip(repr(value))
+    except ValueError:
+        return None
+
+
+def _aspect_name(key_node: Any) -> str:
+    """The name the fixer's guard gives a top-level key (see fixer.signature): its text for a string
+    key, else the repr of what YAML 1.1 reads (`on:` is the key True)."""
+    import yaml
+
+    if key_node.tag == _STR:
+        return str(key_node.value)
+    try:
+        return repr(yaml.SafeLoader("").construct_object(key_node, deep=True))
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError):
+        return str(key_node.value)
+
+
+def _escaped(text: str) -> str:
+    """A plain scalar's text inside double quotes: backslashes and quotes escaped."""
+    return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
 def check(document: Document, context: Context) -> Iterator[Finding]:
@@ -127,7 +156,7 @@ def check(document: Document, context: Context) -> Iterator[Finding]:
     front = document.front_matter
     if front is None or front.doc is None or front.doc.root is None:
         return
-    for node in _plain_scalars(front.doc.root):
+    for node, top in _plain_scalars(front.doc.root):
         if node.tag == _TIMESTAMP:
             continue  # date-style owns dates (its house style writes them unquoted on purpose)
         text = node.value
@@ -142,11 +171,20 @@ def check(document: Document, context: Context) -> Iterator[Finding]:
         end = front.yaml_start + node.end_mark.index
         if document.text[start:end] != text:
             continue  # an explicit tag (`!!bool yes`) says which reading is meant
+        number = None if isinstance(theirs, str) else _number(theirs)
+        advice = "quote it" if isinstance(theirs, str) else "quote it for the text" + (
+            f", or write {number} for the number" if number else "")
         message = (f"'{_clip(text)}' is read as {_shown(ours)} by YAML 1.1 (guidelint, PyYAML) and as "
-                   f"{_shown(theirs)} by YAML 1.2 (most site generators); quote it")
+                   f"{_shown(theirs)} by YAML 1.2 (most site generators); {advice}")
+        # Quoting makes guidelint read what the site generators read: the front matter key it lies under
+        # changes on purpose (a key that is itself quoted changes its name: both names are declared).
+        changed = {f"meta:{_aspect_name(top)}"} if top is not None else set()
+        if node is top:
+            changed.add(f"meta:{text}")
         fix = None
-        if isinstance(ours, str):  # quoting keeps what guidelint reads: the fixer's guard allows it
-            fix = Fix(f'quote {_clip(text)}', (Edit(start, end, f'"{text}"'),))
+        if isinstance(theirs, str):  # what the site reads stays; guidelint then reads it too
+            fix = Fix(f'quote {_clip(text)}', (Edit(start, end, f'"{_escaped(text)}"'),),
+                      changes=frozenset(changed))
         yield Finding(message, start, end, fix)
 
 
