@@ -326,3 +326,32 @@ def test_export_takes_guide_kinds_only(repository, monkeypatch) -> None:
     assert sorted(record["source"]["path"] for record in records) == ["guides/bad.md", "guides/clean.md"]
     assert result.exit_code == 0  # articles, docs and pages are not guides: not "left out"
     assert result.stderr == ""
+
+
+def test_formats_are_checked_and_an_unknown_one_is_said_once(tmp_path, monkeypatch) -> None:
+    from guidelint import configfile
+
+    monkeypatch.setattr(configfile, "_WARNED", set())
+    schema = {"type": "object", "properties": {"link": {"type": "string", "format": "uri"},
+                                               "slug": {"type": "string", "format": "slug"}}}
+    (tmp_path / "page.schema.json").write_text(json.dumps(schema))
+    (tmp_path / "guidelint.toml").write_text(textwrap.dedent("""\
+        default-kind = "markdown"
+        [collections.a]
+        include = ["a/*"]
+        kind = "markdown"
+        schema = "page.schema.json"
+        [collections.b]
+        include = ["b/*"]
+        kind = "markdown"
+        schema = "page.schema.json"
+        """))
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "p.md").write_text("---\nlink: not a uri\nslug: x\n---\n\n# P\n\nText.\n")
+    monkeypatch.chdir(tmp_path)
+    result = invoke("check", "--no-cache", "--format", "json", ".")
+    assert [(f["path"], f["line"], f["message"]) for f in json.loads(result.stdout)] == [
+        ("a/p.md", 2, "$.link: 'not a uri' is not a 'uri'"), ("b/p.md", 2, "$.link: 'not a uri' is not a 'uri'")]
+    assert result.stderr == (f"guidelint: warning: {tmp_path / 'page.schema.json'}: format 'slug' cannot be "
+                             "checked (no checker for it is installed); values are not checked against it\n")

@@ -41,6 +41,18 @@ def _fail(message: str) -> None:
 @click.version_option(__version__, prog_name="guidelint")
 def main() -> None:
     """Lint, fix and export Markdown interview-preparation guides."""
+    import warnings
+
+    from .configfile import ConfigWarning
+
+    def show(message: Any, category: Any, *args: Any, **kwargs: Any) -> None:
+        if issubclass(category, ConfigWarning):
+            click.echo(f"guidelint: warning: {message}", err=True)
+        else:
+            default_show(message, category, *args, **kwargs)
+
+    default_show = warnings.showwarning
+    warnings.showwarning = show
 
 
 def _check_options(function: Any) -> Any:

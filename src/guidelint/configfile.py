@@ -308,10 +308,29 @@ def option_problem(schema: Mapping[str, Any], value: Any) -> str | None:
 
 
 def check_schema(path: Path) -> None:
-    """A schema file that is readable JSON and a valid JSON Schema (Draft 2020-12), or ConfigError."""
+    """A schema file that is readable JSON and a valid JSON Schema (Draft 2020-12), or ConfigError. A
+    format no checker knows is a warning, once per schema and format, before any file is read."""
     from .jsonschema_util import Validator
 
-    Validator.from_file(path)
+    for name in Validator.from_file(path).unchecked_formats():
+        warn_once(f"{path}: format {name!r} cannot be checked (no checker for it is installed); "
+                  "values are not checked against it")
+
+
+_WARNED: set[str] = set()
+
+
+def warn_once(message: str) -> None:
+    """A configuration warning (the CLI prints it as `guidelint: warning: ...`)."""
+    import warnings
+
+    if message not in _WARNED:
+        _WARNED.add(message)
+        warnings.warn(ConfigWarning(message), stacklevel=2)
+
+
+class ConfigWarning(UserWarning):
+    """Something in the configuration that works, but not as the user may think."""
 
 
 def line_of(text: str, key: str, section: tuple[str, ...] = ()) -> int:

@@ -7,6 +7,7 @@ from typing import Any
 from frontmatter.default_handlers import YAMLHandler
 
 from . import yamlnodes
+from .model import EMPTY_FRONT_MATTER as EMPTY
 
 # python-frontmatter's own boundary pattern; its split() drops offsets, so we locate the same lines ourselves.
 _BOUNDARY = YAMLHandler.FM_BOUNDARY
@@ -75,7 +76,7 @@ def _load(yaml_start: int, end: int, yaml_text: str) -> FrontMatter:
                            error=f"invalid YAML: {problem.message}", error_offset=yaml_start + problem.offset)
     if not isinstance(doc.data, dict):
         offset = yaml_start + doc.root.start_mark.index if doc.root is not None else 0
-        message = ("front matter is empty" if doc.data is None else
+        message = (EMPTY if doc.data is None else
                    f"front matter must be a mapping of keys to values, not a {_yaml_kind(doc.data)}")
         return FrontMatter(0, end, yaml_start, yaml_text, None, error=message, error_offset=offset)
     return FrontMatter(0, end, yaml_start, yaml_text, doc)

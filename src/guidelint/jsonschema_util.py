@@ -99,6 +99,14 @@ class Validator:
         except Exception:  # noqa: BLE001 - a value it cannot take
             return False
 
+    def unchecked_formats(self) -> list[str]:
+        """The formats this schema names that no installed checker knows: values are not checked
+        against them (JSON Schema treats a format as a note unless a checker exists)."""
+        import jsonschema
+
+        known = jsonschema.Draft202012Validator.FORMAT_CHECKER.checkers
+        return sorted(name for name in _formats_in(self._schema) if name not in known)
+
     def is_valid(self, instance: Any) -> bool:
         return self._fast_says_valid(instance) or bool(self._explainer().is_valid(instance))
 

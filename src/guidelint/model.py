@@ -10,6 +10,8 @@ from .source import LineIndex, Source
 if TYPE_CHECKING:  # (not imported at run time: it brings in YAML, which a cached run never needs)
     from .frontmatter import FrontMatter
 
+EMPTY_FRONT_MATTER = "front matter is empty"  # `---` then `---`: Jekyll's way to say "render this file"
+
 
 @dataclass(frozen=True)
 class Heading:

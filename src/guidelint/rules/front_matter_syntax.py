@@ -16,7 +16,8 @@ Good:
     category: Sales
     ---
 
-Options: none.
+Options: `allow-empty` (default false): an empty block (`---` then `---`) is fine. Jekyll renders a
+file only when it has front matter, so its sites write empty blocks on purpose.
 Fix: none.
 """
 from __future__ import annotations
@@ -24,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..diagnostics import Finding, Severity
-from ..model import Document
+from ..model import EMPTY_FRONT_MATTER as EMPTY, Document
 from .base import Context, Rule
 
 
@@ -33,6 +34,8 @@ def check(document: Document, context: Context) -> Iterator[Finding]:
     if front is None:
         return
     if front.error is not None:
+        if front.error == EMPTY and context.options.get("allow-empty", False):
+            return
         yield Finding(front.error, front.error_offset)
         return
     if front.doc is not None:
@@ -40,4 +43,5 @@ def check(document: Document, context: Context) -> Iterator[Finding]:
             yield Finding(f"duplicate key {key!r}: only the later value is used", front.yaml_start + offset)
 
 
-RULE = Rule(code="GL102", slug="front-matter-syntax", severity=Severity.ERROR, check=check, doc=__doc__)
+RULE = Rule(code="GL102", slug="front-matter-syntax", severity=Severity.ERROR, check=check, doc=__doc__,
+            options={"allow-empty": False}, option_schema={"allow-empty": {"type": "boolean"}})
