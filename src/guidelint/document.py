@@ -12,9 +12,7 @@ from .model import Answer, Document, Entry, Example, Group, Heading, Part, Quest
 from .policy import PART_KINDS, Policy, normalize_label
 from .source import Source
 
-_QUESTION_HEADING = re.compile(r"^(\d{1,4})[.)]\s+(\S.*)$")
 _LIST_NUMBER = re.compile(r"[ \t>]*(\d{1,9})[.)]")
-_HEADING_NUMBER = re.compile(r"(\d{1,4})[.)]")  # after the heading's marks (see _past_marks)
 _HEADING_GAP = re.compile(r"\d{1,4}[.)][ \t]+")
 _BLANKS = re.compile(r"[ \t]*")
 _MARKS = re.compile(r"#*")
@@ -158,13 +156,14 @@ class _Builder:
                     section_level, group = None, None
                 if group is not None and heading.level <= group.heading.level:
                     group = None
-                match = _QUESTION_HEADING.match(heading.text)
+                match = policy.question_heading.match(heading.text)
                 if match:
                     keep_strays()
                     raw = _heading_markdown(self.text[block.start:block.end].split("\n", 1)[0].rstrip("\r"))
                     question = Question(
                         number=int(match.group(1)),
-                        number_span=self._number_span(_HEADING_NUMBER, _past_marks(self.text, block.start)),
+                        number_span=self._number_span(policy.question_heading, _past_marks(self.text, block.start),
+                                                      end=block.end),
                         text=match.group(2).strip(), start=block.start, end=block.end, style="heading",
                         group=group, answer=Answer(), markdown=raw if raw is not None else match.group(2).strip())
                     document.questions.append(question)
@@ -206,7 +205,13 @@ class _Builder:
         if blocks:
             question.answer.other.append(Part("other", None, blocks[0].start, [self._entry_of(b) for b in blocks]))
 
-    def _number_span(self, pattern: re.Pattern[str], start: int) -> tuple[int, int] | None:
+    def _number_span(self, pattern: re.Pattern[str], start: int, end: int | None = None) -> tuple[int, int] | None:
+        """Where the number is written: `pattern`'s group 1, matched at `start` (within the line)."""
+        if end is not None:
+            newline = self.text.find("\n", start, end)
+            end = newline if newline != -1 else end
+            match = pattern.match(self.text[start:end].rstrip("\r#").rstrip())
+            return (start + match.start(1), start + match.end(1)) if match else None
         match = pattern.match(self.text, start)
         return match.span(1) if match else None
 

@@ -20,7 +20,8 @@ from .rules import REGISTRY
 from .source import Source, encode
 
 MAX_ROUNDS = 10
-_NUMBER = re.compile(r"^\s*\d+[.)]\s+")
+# a question heading's number ("3. ...", "Question 3: ...", "Q3. ..."): the "numbers" aspect holds it
+_NUMBER = re.compile(r"(?i)^(\s*(?:(?:question|q)[ \t]*)?)\d+")
 
 
 @dataclass
@@ -135,7 +136,7 @@ def signature(document: Document, removed: tuple[tuple[int, int], ...] = ()) -> 
     aspects["questions"] = questions
     aspects["question-other"] = question_other
     # question numbers live in the "numbers" aspect, so they are left out of the heading texts
-    aspects["headings"] = [(h.level, _norm(_NUMBER.sub("", h.text))) for h in document.headings
+    aspects["headings"] = [(h.level, _norm(_NUMBER.sub(r"\1#", h.text))) for h in document.headings
                            if not (removed and _inside(removed, h.start, h.end))]
     aspects["sections"] = [(_norm(s.heading.text) if s.heading else None, _norm(s.text)) for s in document.sections]
     aspects["after"] = entries(document.after_questions)

@@ -38,6 +38,9 @@ class Category:
     keywords: tuple[str, ...]
 
 
+DEFAULT_QUESTION_HEADING = r"^(\d{1,4})[.)]\s+(\S.*)$"  # "3. Describe ..." (rules data may say more)
+
+
 @dataclass(frozen=True)
 class Artifact:
     """A generation-artifact pattern (rules/artifacts.yaml)."""
@@ -57,6 +60,7 @@ class Policy:
     example_fields: dict[str, str]  # normalized label -> context | approach | outcome
     canonical: dict[str, str]
     questions_section: tuple[re.Pattern[str], ...]
+    question_heading: re.Pattern[str]  # group 1: the number, group 2: the question
     groups: dict[str, str]  # normalized group name or alias -> canonical name
     required_sections: tuple[tuple[str, re.Pattern[str], str], ...]
     required_parts: tuple[str, ...]
@@ -169,6 +173,7 @@ def _compile(data: dict[str, Any], digest: str) -> Policy:
         example_fields=example_fields,
         canonical=dict(data["canonical"]),
         questions_section=tuple(re.compile(p) for p in data["questions_section"]),
+        question_heading=re.compile(data.get("question_heading", DEFAULT_QUESTION_HEADING)),
         groups=groups,
         required_sections=tuple((s["name"], re.compile(s["pattern"]), s["message"])
                                 for s in data["required_sections"]),

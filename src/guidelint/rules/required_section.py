@@ -2,7 +2,8 @@
 interview questions section), found by heading text as rules/structure.yaml describes.
 
 Why: a guide without its questions section is not a guide; plain-text pages pasted in as guides have
-no headings at all and are reported here.
+no headings at all and are reported here. A questions section in which no question is recognised is
+reported too: the check would otherwise pass a guide that `export` then leaves out ("no questions").
 
 Bad:
     (a body with no '## Interview Questions and Answers' heading)
@@ -32,6 +33,11 @@ def check(document: Document, context: Context) -> Iterator[Finding]:
         if not any(pattern.search(heading.text) for heading in headings):
             extra = "" if headings else " (the body has no Markdown headings at all)"
             yield Finding(message + extra, where)
+    section = document.questions_heading
+    if section is not None and not document.questions:  # check passes, and export drops the guide
+        yield Finding(f"the questions section '{section.text}' holds no question guidelint recognises "
+                      "(a heading '#### 3. ...', '#### Question 3: ...' or '#### Q3. ...', or a list item "
+                      "'3. **...**')", section.start, section.end)
 
 
 RULE = Rule(code="GL204", slug="required-section", severity=Severity.ERROR, check=check, doc=__doc__, guide_only=True)
