@@ -43,7 +43,8 @@ class _Main(click.Group):
     def main(self, *args: Any, **kwargs: Any) -> Any:
         from . import interrupts
 
-        return interrupts.main(super().main, *args, **kwargs)
+        # with arguments: called by Python code (tests), whose signal handlers must come back afterwards
+        return interrupts.main(lambda: super(_Main, self).main(*args, **kwargs), restore=bool(args or kwargs))
 
     def invoke(self, ctx: click.Context) -> Any:
         from .interrupts import closed_pipe_ends_run

@@ -109,10 +109,11 @@ def closed_pipe_ends_run() -> Iterator[None]:
         raise PipeClosed() from None
 
 
-def main(entry: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+def main(entry: Callable[[], Any], *, restore: bool) -> Any:
     """Run the command line `entry` with SIGINT and SIGTERM handled as above, and end it as Unix tools
-    end. A signal a run was started with ignored (`nohup`, `cmd &` in a script) stays ignored. The
-    handlers that were there come back afterwards (tests run the command line in their own process)."""
+    end. A signal a run was started with ignored (`nohup`, `cmd &` in a script) stays ignored. With
+    `restore` (the command line run by Python code, tests), the handlers that were there come back
+    afterwards; without, a signal while the process exits is ignored: the run is over."""
     installed: dict[int, Any] = {}
     if threading.current_thread() is threading.main_thread():  # signal.signal works only there
         for signum in SIGNALS:
@@ -122,9 +123,11 @@ def main(entry: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
                 signal.signal(signum, _on_signal)
     _State.stopping = False
     try:
-        return entry(*args, **kwargs)
+        return entry()
     except Interrupted as stop:
         with contextlib.suppress(OSError, ValueError):
+            if sys.stderr.isatty():  # below the progress line and the terminal's ^C
+                sys.stderr.write("\n")
             sys.stderr.write("guidelint: interrupted\n")
             sys.stderr.flush()
         sys.exit(stop.exit_code)
@@ -132,7 +135,8 @@ def main(entry: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         _discard_output()
         sys.exit(PIPE_CLOSED)
     finally:
-        for signum, previous in installed.items():
+        _State.stopping = True
+        for signum, previous in installed.items() if restore else ():
             signal.signal(signum, previous if previous is not None else signal.SIG_DFL)
 
 

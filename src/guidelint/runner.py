@@ -182,7 +182,7 @@ def tune_gc() -> None:
 def _work(task: tuple[Callable[[Linter, str, Any], Any], str, Any], linter: Linter | None = None) -> Any:
     function, path, argument = task
     try:
-        return function(linter or _WORKER["linter"], path, argument)
+        return function(linter if linter is not None else _WORKER["linter"], path, argument)
     except Exception as error:  # a bug: one line naming the file (a worker's own exception may not pickle)
         from .pool import WorkerError
 
