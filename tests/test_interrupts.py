@@ -462,3 +462,47 @@ def test_fix_on_a_full_disk_is_an_error_and_leaves_the_guide(corpus, small_disk)
     assert done.stderr == f"guidelint: error: guide.md: {strerror}; not written\n"
     assert guide.read_bytes() == original
     assert sorted(path.name for path in disk.iterdir()) == sorted(["guide.md"] + (["filler"] if limit is None else []))
+
+
+# --- the pieces, in this process -------------------------------------------------------------------------
+
+def test_a_signal_inside_a_deferred_block_takes_effect_at_its_end(capsys) -> None:
+    from guidelint import interrupts
+
+    steps = []
+
+    def run() -> None:
+        with interrupts.deferred():
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.05)  # time for the signal to arrive: it must wait for the end of the block
+            steps.append("block finished")
+        steps.append("after the block")
+
+    with pytest.raises(SystemExit) as ended:
+        interrupts.main(run, restore=True)
+    assert ended.value.code == 130
+    assert steps == ["block finished"]
+    assert capsys.readouterr().err == "guidelint: interrupted\n"
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_an_export_temporary_file_goes_whatever_ends_the_run(tmp_path, capsys) -> None:
+    """The export's temporary file is removed even when the run ends between two statements of its
+    cleanup (here: before any)."""
+    from guidelint import interrupts
+    from guidelint.export_writer import ExportWriter
+
+    target = tmp_path / "data.jsonl"
+    target.write_bytes(OLD_EXPORT)
+
+    def run() -> None:
+        writer = ExportWriter(str(target), "jsonl", "guide")
+        writer.add({"id": "x"})
+        assert len(_temporary_files(tmp_path)) == 1
+        raise interrupts.Interrupted(signal.SIGTERM)
+
+    with pytest.raises(SystemExit) as ended:
+        interrupts.main(run, restore=True)
+    assert ended.value.code == 143
+    assert _temporary_files(tmp_path) == []
+    assert target.read_bytes() == OLD_EXPORT

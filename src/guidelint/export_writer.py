@@ -10,7 +10,7 @@ import tempfile
 from typing import IO, Any
 
 from .fileio import replacement_target
-from .interrupts import deferred
+from .interrupts import deferred, forget, track
 
 PARQUET_BATCH = 500
 JSON_LINE = json.JSONEncoder(ensure_ascii=False).encode  # one JSONL record; workers use it too
@@ -39,8 +39,9 @@ class ExportWriter:
             if target is not None:
                 self.output = target
                 folder = os.path.dirname(os.path.abspath(target))
-                with deferred():  # a signal lands before the file exists or after abort() knows it
+                with deferred():  # a signal lands before the file exists or once it is tracked
                     descriptor, self.temporary = tempfile.mkstemp(prefix=".guidelint-", suffix=".tmp", dir=folder)
+                    track(self.temporary)
                     os.close(descriptor)
                 self.stream_to = self.temporary
         if output_format != "parquet":
@@ -92,6 +93,7 @@ class ExportWriter:
             with deferred():  # renamed and forgotten, or neither
                 os.chmod(self.temporary, 0o644)
                 os.replace(self.temporary, self.output)
+                forget(self.temporary)
                 self.temporary = None
 
     def abort(self) -> None:
@@ -107,6 +109,7 @@ class ExportWriter:
             if self.temporary is not None:
                 with contextlib.suppress(OSError):  # gone already, or nothing more to be done
                     os.unlink(self.temporary)
+                forget(self.temporary)
                 self.temporary = None
 
 

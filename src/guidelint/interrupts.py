@@ -7,6 +7,7 @@
 - Worker processes ignore SIGINT: Ctrl-C reaches the whole process group, and the parent decides (it
   stops handing out work and stops its workers between two files). SIGTERM (from the pool shutting down
   a broken pool, or from `kill` of the group) ends a worker quietly, after the write it is in.
+- A temporary file that outlives one block (the export's) is `track`ed: whatever ends the run, it goes.
 - `main` turns what reaches the top into the exit codes of Unix tools: 128 + the signal number after one
   line on stderr, and 141 (128 + SIGPIPE, what a shell reports for `yes | head -1`) without a word when
   stdout or stderr was closed by its reader.
@@ -50,6 +51,7 @@ class _State:
     pending: int | None = None  # a signal that came inside one, acted on at the end of the outermost
     worker = False  # in a worker process: a signal ends the process instead of raising
     stopping = False  # the parent is already ending: later signals change nothing
+    temporary: set[str] = set()  # files a run made and must remove if it ends before it renames them
 
 
 def _on_signal(signum: int, frame: Any) -> None:
@@ -88,10 +90,30 @@ def deferred() -> Iterator[None]:
             _act(signum)
 
 
+def track(path: str) -> None:
+    """`path` is a temporary file of this run: removed when the run ends, unless `forget` came first.
+    Whatever cleanup the code that made it does, a signal between two of its statements cannot leave
+    the file behind. Call it inside the `deferred()` block that makes the file."""
+    _State.temporary.add(path)
+
+
+def forget(path: str) -> None:
+    """`path` was renamed into place or removed."""
+    _State.temporary.discard(path)
+
+
+def _remove_temporary() -> None:
+    for path in sorted(_State.temporary):
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+    _State.temporary.clear()
+
+
 def enter_worker() -> None:
     """First thing in a worker process: its own signal dispositions, then the signals unblocked (forked
     inside `deferred()`, it started with them blocked and with the parent's state)."""
     _State.depth, _State.pending, _State.worker, _State.stopping = 0, None, True, False
+    _State.temporary = set()  # the parent's: not this process's to remove
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _on_signal)
     if _MASK is not None:
@@ -136,6 +158,7 @@ def main(entry: Callable[[], Any], *, restore: bool) -> Any:
         sys.exit(PIPE_CLOSED)
     finally:
         _State.stopping = True
+        _remove_temporary()
         for signum, previous in installed.items() if restore else ():
             signal.signal(signum, previous if previous is not None else signal.SIG_DFL)
 
