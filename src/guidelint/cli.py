@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import enum
+import errno
 import json
 import os
 import sys
@@ -37,7 +38,28 @@ def _fail(message: str) -> None:
     sys.exit(ExitCode.USAGE)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_HELP)
+class _Main(click.Group):
+    """The entry point: Ctrl-C, SIGTERM and a closed pipe end a run as they end Unix tools (see
+    interrupts); an error in the per-file step ends it with one line."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        from . import interrupts
+
+        # with arguments: called by Python code (tests), whose signal handlers must come back afterwards
+        return interrupts.main(lambda: super(_Main, self).main(*args, **kwargs), restore=bool(args or kwargs))
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from .interrupts import closed_pipe_ends_run
+        from .pool import WorkerError
+
+        with closed_pipe_ends_run():
+            try:
+                return super().invoke(ctx)
+            except WorkerError as error:
+                _fail(str(error))
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_HELP)
 @click.version_option(__version__, prog_name="guidelint")
 def main() -> None:
     """Lint, fix and export Markdown interview-preparation guides."""
@@ -158,6 +180,7 @@ def _run(paths: tuple[str, ...], select: tuple[str, ...], extend_select: tuple[s
          no_cache: bool, cache_dir: str | None, output_file: str | None, statistics: bool, baseline_path: str | None,
          write_baseline: str | None, force_exclude: bool, from_stdin: bool, stdin_filename: str | None,
          fix: bool = False) -> int:
+    from .interrupts import write_out
     from .reporters import REPORTERS, RunSummary
     from .cache import CacheUnavailable, ResultCache
     from .runner import Mode, Progress, default_jobs, reduce_corpus, run
@@ -198,7 +221,7 @@ def _run(paths: tuple[str, ...], select: tuple[str, ...], extend_select: tuple[s
     for outcome in run(project, files, mode, jobs=jobs or default_jobs(), cache=cache, progress=progress):
         if outcome.diff:
             diff_found = True
-            click.echo(outcome.diff, nl=False)
+            write_out(outcome.diff)
         for message in outcome.messages:
             click.echo(message, err=True)
         fixed_count += outcome.fixed
@@ -247,9 +270,9 @@ def _run(paths: tuple[str, ...], select: tuple[str, ...], extend_select: tuple[s
     if statistics and not fix_only:
         from .reporters import statistics as statistics_report
 
-        click.echo(statistics_report(summary), nl=False)
+        write_out(statistics_report(summary))
     elif not fix_only:
-        click.echo(REPORTERS[output_format](summary), nl=False)
+        write_out(REPORTERS[output_format](summary))
     elif fixed_count:
         click.echo(f"Fixed {fixed_count} finding{'s' if fixed_count != 1 else ''}.", err=True)
     if write_failed:
@@ -367,11 +390,9 @@ def _export(paths: tuple[str, ...], output: str | None, output_format: str, unit
     unique = UniqueIds()
     left_out = 0
     progress = Progress(len(files))
+    writer: ExportWriter | None = None  # made inside the try: a signal just after it still aborts it
     try:
         writer = ExportWriter(output, output_format, unit)
-    except OSError as error:
-        _fail(f"cannot write {output}: {error.strerror or error}")
-    try:
         for outcome in parallel_map(export_one, project, files, options, jobs=jobs or default_jobs()):
             progress.step()
             if not outcome.exported:
@@ -392,16 +413,22 @@ def _export(paths: tuple[str, ...], output: str | None, output_format: str, unit
             for item in (question_records(record) if unit == "question" else [record]):
                 writer.add(item)
     except OSError as error:  # the output cannot take more (disk full, gone): nothing half-written stays
-        writer.abort()
+        if writer is not None:
+            writer.abort()
+        if error.errno == errno.EPIPE:
+            raise  # the reader of stdout is gone (`| head`): the run ends quietly
         _fail(f"cannot write {output or 'the output'}: {error.strerror or error}")
     except BaseException:
-        writer.abort()
+        if writer is not None:
+            writer.abort()
         raise
     progress.close()
     try:
         writer.close()
     except OSError as error:
         writer.abort()
+        if error.errno == errno.EPIPE:
+            raise
         _fail(f"cannot write {output or 'the output'}: {error.strerror or error}")
     if left_out:
         click.echo(f"{left_out} of {len(files)} file{'s' if len(files) != 1 else ''} left out.", err=True)

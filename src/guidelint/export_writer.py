@@ -2,6 +2,7 @@
 as JSONL, one JSON array, or Parquet in row groups, so memory stays flat however many guides there are."""
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import tempfile
@@ -9,6 +10,7 @@ from typing import IO, Any
 
 from . import jsontext
 from .fileio import replacement_target
+from .interrupts import deferred, forget, track
 
 PARQUET_BATCH = 500
 JSON_LINE = jsontext.line  # one JSONL record; workers use it too
@@ -25,13 +27,22 @@ class ExportWriter:
         self.parquet_writer: Any = None
         self.handle: IO[str] | None = None
         self.stream_to = output  # where the data is written: a temporary file, renamed at the end, or in place
+        try:
+            self._open(output, output_format)
+        except BaseException:  # including a signal that waited for the temporary file to be known
+            self.abort()
+            raise
+
+    def _open(self, output: str | None, output_format: str) -> None:
         if output is not None:
             target = replacement_target(output)  # None: a device or a pipe (-o /dev/null), written in place
             if target is not None:
                 self.output = target
                 folder = os.path.dirname(os.path.abspath(target))
-                descriptor, self.temporary = tempfile.mkstemp(prefix=".guidelint-", suffix=".tmp", dir=folder)
-                os.close(descriptor)
+                with deferred():  # a signal lands before the file exists or once it is tracked
+                    descriptor, self.temporary = tempfile.mkstemp(prefix=".guidelint-", suffix=".tmp", dir=folder)
+                    track(self.temporary)
+                    os.close(descriptor)
                 self.stream_to = self.temporary
         if output_format != "parquet":
             self.handle = open(self.stream_to, "w", encoding="utf-8", newline="\n") if self.stream_to else sys.stdout
@@ -79,16 +90,27 @@ class ExportWriter:
             else:
                 self.handle.flush()
         if self.temporary is not None and self.output is not None:
-            os.chmod(self.temporary, 0o644)
-            os.replace(self.temporary, self.output)
+            with deferred():  # renamed and forgotten, or neither
+                os.chmod(self.temporary, 0o644)
+                os.replace(self.temporary, self.output)
+                forget(self.temporary)
+                self.temporary = None
 
     def abort(self) -> None:
-        if self.handle is not None and self.handle is not sys.stdout:
-            self.handle.close()
-        if self.parquet_writer is not None:
-            self.parquet_writer.close()
-        if self.temporary is not None and os.path.exists(self.temporary):
-            os.unlink(self.temporary)
+        """Remove the temporary file, whatever state the writing ended in: closing a file whose last
+        write failed (disk full, file too large) fails again, and must not keep it from going."""
+        with deferred():
+            if self.handle is not None and self.handle is not sys.stdout:
+                with contextlib.suppress(OSError):
+                    self.handle.close()
+            if self.parquet_writer is not None:
+                with contextlib.suppress(Exception):  # pyarrow raises its own OSError subclasses, or not
+                    self.parquet_writer.close()
+            if self.temporary is not None:
+                with contextlib.suppress(OSError):  # gone already, or nothing more to be done
+                    os.unlink(self.temporary)
+                forget(self.temporary)
+                self.temporary = None
 
 
 def _indent(text: str) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import stat
 
+from .interrupts import deferred
+
 
 class TooLarge(Exception):
     def __init__(self, size: int) -> None:
@@ -62,6 +64,7 @@ def replacement_target(path: str) -> str | None:
     return os.path.realpath(path) if os.path.islink(path) else path
 
 
+@deferred()  # Ctrl-C and SIGTERM wait for the end of a replacement: no half-done write, no temporary file left
 def replace_file(path: str, data: bytes, *, mode: int = 0o644, sync: bool = True,
                  owner: tuple[int, int] | None = None) -> None:
     """Write `data` to a temporary file in `path`'s folder, flush it to disk (unless `sync` is false:

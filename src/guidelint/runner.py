@@ -179,9 +179,14 @@ def tune_gc() -> None:
     gc.set_threshold(50_000, 20, 20)
 
 
-def _work(task: tuple[Callable[[Linter, str, Any], Any], str, Any]) -> Any:
+def _work(task: tuple[Callable[[Linter, str, Any], Any], str, Any], linter: Linter | None = None) -> Any:
     function, path, argument = task
-    return function(_WORKER["linter"], path, argument)
+    try:
+        return function(linter if linter is not None else _WORKER["linter"], path, argument)
+    except Exception as error:  # a bug: one line naming the file (a worker's own exception may not pickle)
+        from .pool import WorkerError
+
+        raise WorkerError.of(path, error) from None
 
 
 def default_jobs() -> int:
@@ -206,36 +211,40 @@ def run(linter: Linter, files: list[str], mode: Mode, *, jobs: int, cache: Resul
         else:
             pending.append(path)
     computed = parallel_map(process, linter, pending, replace(mode, cache=cache is not None), jobs=jobs)
-    for position, path in enumerate(files):
-        outcome = ready.pop(path, None)
-        if outcome is None:
-            outcome = next(computed)
-            if cache is not None and outcome.cache_key is not None:
-                cache.store(outcome, position if looking else None)
-        if progress is not None:
-            progress.step()
-        yield outcome
+    with contextlib.closing(computed):  # a run that stops early stops its workers now, not at exit
+        for position, path in enumerate(files):
+            outcome = ready.pop(path, None)
+            if outcome is None:
+                outcome = next(computed)
+                if cache is not None and outcome.cache_key is not None:
+                    cache.store(outcome, position if looking else None)
+            if progress is not None:
+                progress.step()
+            yield outcome
 
 
 def parallel_map(function: Callable[[Linter, str, Any], Any], linter: Linter, files: list[str], argument: Any, *,
                  jobs: int) -> Iterator[Any]:
     """function(linter, path, argument) for each file, in worker processes, results in input order.
-    `function` must be a module-level function (it is sent to the workers by name)."""
+    `function` must be a module-level function (it is sent to the workers by name). An exception in it
+    comes out as a WorkerError naming the file. Close the iterator when stopping early (see ordered_map)."""
     if files:
         linter.prepare()
     if jobs <= 1 or len(files) < 2 * jobs:  # (the CLI runs all of this inside gc_tuned)
         for path in files:
-            yield function(linter, path, argument)
+            yield _work((function, path, argument), linter)
         return
     import multiprocessing
+
+    from .pool import ordered_map
 
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     if context.get_start_method() == "fork":
         _WORKER["linter"] = linter
     chunk = max(1, min(64, len(files) // (jobs * 8)))
-    with context.Pool(jobs, initializer=_init_worker, initargs=(linter.config,)) as pool:
-        yield from pool.imap(_work, [(function, path, argument) for path in files], chunksize=chunk)
+    yield from ordered_map(_work, [(function, path, argument) for path in files], jobs=jobs, chunk=chunk,
+                           context=context, initializer=_init_worker, initargs=(linter.config,))
 
 
 # --- progress ---------------------------------------------------------------------------------------------
