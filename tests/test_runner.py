@@ -70,7 +70,7 @@ def test_warm_run_equals_cold_and_corrupt_cache_is_ignored(tmp_path, monkeypatch
     cold = check("--cache-dir", str(cache_dir), str(folder), cache=True, monkeypatch=monkeypatch)
     shards = sorted(path for path in (cache_dir / f"v{result_cache.CACHE_FORMAT}").glob("*.json") if path.name != "index.json")
     entries = {key for shard in shards for key in _stored(shard)["entries"]}
-    assert len(entries) == 11  # 13 files; the empty and the Latin-1 one are never cached
+    assert len(entries) == 12  # 14 files; the empty and the Latin-1 one are never cached
     assert all(key[:2] + ".json" == shard.name for shard in shards for key in _stored(shard)["entries"])
     warm = check("--cache-dir", str(cache_dir), str(folder))
     assert warm == cold
@@ -172,7 +172,7 @@ def test_recently_written_files_are_not_indexed(tmp_path, monkeypatch) -> None:
     assert not (cache_dir / f"v{result_cache.CACHE_FORMAT}" / "index.json").exists()
     time.sleep(RACY_S + 0.05)
     check("--cache-dir", str(cache_dir), str(folder))  # results from the content cache, now indexed
-    assert len(_stored(cache_dir / f"v{result_cache.CACHE_FORMAT}" / "index.json")["entries"]) == 11
+    assert len(_stored(cache_dir / f"v{result_cache.CACHE_FORMAT}" / "index.json")["entries"]) == 12
 
 
 def test_index_entries_belong_to_their_settings(tmp_path, monkeypatch) -> None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from . import (
+    answer_indentation,
     content_after_questions,
     date_style,
     description_length,
@@ -58,6 +59,7 @@ _ALL: tuple[Rule, ...] = (
     question_group.RULE,
     duplicate_question.RULE,
     label_style.RULE,
+    answer_indentation.RULE,
     duplicate_term.RULE,
 )
 

@@ -26,11 +26,15 @@ from collections.abc import Iterator
 
 from ..diagnostics import Finding, Severity
 from ..model import Document
+from ._helpers import fallen_answer
 from .base import Context, Rule
 
 
 def check(document: Document, context: Context) -> Iterator[Finding]:
+    fallen = [found for found in (fallen_answer(document, q) for q in document.questions[-1:]) if found]
     for entry in document.after_questions:
+        if any(found.start <= entry.start < found.end for found in fallen):
+            continue  # part of an answer that fell out of its question: answer-indentation says so
         shown = entry.text if len(entry.text) <= 50 else entry.text[:47] + "..."
         yield Finding(f"paragraph after the last answer, outside any section: {shown!r}", entry.start)
 

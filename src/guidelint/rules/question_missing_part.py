@@ -27,6 +27,7 @@ from collections.abc import Iterator
 
 from ..diagnostics import Finding, Severity
 from ..model import Document
+from ._helpers import fallen_answer
 from .base import Context, Rule
 
 PART_NAMES = {
@@ -40,6 +41,8 @@ PART_NAMES = {
 
 def check(document: Document, context: Context) -> Iterator[Finding]:
     for question in document.questions:
+        if fallen_answer(document, question) is not None:
+            continue  # answer-indentation says why its parts seem missing
         label = f"question {question.number}" if question.number is not None else "question"
         for part in context.policy.required_parts:
             if not question.answer.has(part):
