@@ -1,13 +1,24 @@
 """Deterministic corpus generator: guides in the three structural variants, 8-15 KB each, front matter
 like the real guides, and a known share of defects. Same arguments, byte-identical corpus.
 
-    python bench/generate.py OUT_DIR --count 10000 [--seed 1] [--defect-share 0.3]
+    python bench/generate.py OUT_DIR --count 10000 [--seed 1] [--defect-share 0.3] [--ascii]
+
+By default the guides look as real ones do (see `realistic.py`): names and places with accents,
+em dashes, curly quotes, ellipses, euro amounts, typographic (’) and straight (') apostrophes (most
+guides use both), the seeds' front matter styles and the many spellings of the answer labels. Such a
+text is not ASCII, which takes guidelint down its slower paths (byte to character offsets, case
+folding). `--ascii` writes the older, plain ASCII corpus, a second case to compare with.
 """
 from __future__ import annotations
 
 import argparse
 import random
+import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # realistic.py beside this file
+
+from realistic import realistic_guide  # noqa: E402
 
 CATEGORIES = {
     "Sales": ("Enterprise", "SaaS", "Retail", "Logistics"),
@@ -126,15 +137,32 @@ def guide(rng: random.Random, index: int, defect_share: float) -> str:
     return "".join(out).rstrip("\n") + "\n"
 
 
-def generate(folder: Path, count: int, *, seed: int = 1, defect_share: float = 0.3) -> list[Path]:
+def generate(folder: Path, count: int, *, seed: int = 1, defect_share: float = 0.3,
+             ascii_only: bool = False) -> list[Path]:
+    make = guide if ascii_only else realistic_guide
     folder.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
     paths = []
     for index in range(count):
         path = folder / f"guide-{index:05d}.md"
-        path.write_text(guide(rng, index, defect_share), encoding="utf-8")
+        path.write_bytes(make(rng, index, defect_share).encode("utf-8"))  # no newline translation
         paths.append(path)
     return paths
+
+
+def ensure_corpus(folder: Path, count: int, *, ascii_only: bool = False, at_least: bool = False) -> bool:
+    """Make `folder` hold the corpus of `count` guides of that kind (or, with `at_least`, any larger one:
+    its first `count` guides are the same files), unless a marker says it already does. True if written."""
+    kind = "ascii" if ascii_only else "realistic"
+    markers = [int(marker.name.split("-")[1]) for marker in folder.glob(f".count-*-{kind}")]
+    if any(have == count or (at_least and have >= count) for have in markers):
+        return False
+    import shutil
+
+    shutil.rmtree(folder, ignore_errors=True)
+    generate(folder, count, ascii_only=ascii_only)
+    (folder / f".count-{count}-{kind}").touch()
+    return True
 
 
 def main() -> None:
@@ -143,8 +171,9 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--defect-share", type=float, default=0.3)
+    parser.add_argument("--ascii", action="store_true", help="the plain ASCII corpus instead of realistic guides")
     args = parser.parse_args()
-    paths = generate(args.out, args.count, seed=args.seed, defect_share=args.defect_share)
+    paths = generate(args.out, args.count, seed=args.seed, defect_share=args.defect_share, ascii_only=args.ascii)
     total = sum(p.stat().st_size for p in paths)
     print(f"wrote {len(paths)} guides, {total / 1e6:.1f} MB, to {args.out}")
 

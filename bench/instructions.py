@@ -5,7 +5,10 @@ instruction count is the same on every run of the same code and input, so it is 
 changes by, and the ratios between pipelines (guidelint check / the reference pipeline, export / check)
 are measured without noise. It is not a time: cache misses and memory stalls are not counted.
 
-    python bench/instructions.py [--files 40] [--corpus bench/corpus]
+    python bench/instructions.py [--files 40] [--ascii] [--corpus DIR]
+
+The guides are the realistic corpus in bench/corpus (or the ASCII one in bench/corpus-ascii with
+--ascii), generated there when it is missing.
 
 Each pipeline runs in one process (no workers) under callgrind twice, over 0 files and over the first N
 files of the corpus; the difference divided by N is its cost per guide, start-up excluded.
@@ -71,15 +74,23 @@ def measure(count: int, corpus: Path) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--files", type=int, default=40)
-    parser.add_argument("--corpus", type=Path, default=HERE / "corpus")
+    parser.add_argument("--corpus", type=Path, default=None,
+                        help="default: bench/corpus (realistic guides) or bench/corpus-ascii (with --ascii)")
+    parser.add_argument("--ascii", action="store_true", help="the plain ASCII corpus instead of realistic guides")
     parser.add_argument("--drive", nargs=2, metavar=("PIPELINE", "COUNT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    corpus: Path = args.corpus or HERE / ("corpus-ascii" if args.ascii else "corpus")
     if args.drive:
-        drive(args.drive[0], int(args.drive[1]), args.corpus)
+        drive(args.drive[0], int(args.drive[1]), corpus)
         return
     if shutil.which("valgrind") is None:
         raise SystemExit("valgrind is not installed: no instruction counts")
-    per_guide = measure(args.files, args.corpus)
+    if args.corpus is None:
+        sys.path.insert(0, str(HERE))
+        from generate import ensure_corpus
+
+        ensure_corpus(corpus, args.files, ascii_only=args.ascii, at_least=True)
+    per_guide = measure(args.files, corpus)
     for pipeline, value in per_guide.items():
         print(f"{pipeline:<10} {value:7.2f} M instructions a guide")
     print(f"check / reference: {per_guide['check'] / per_guide['reference']:.2f}x   "

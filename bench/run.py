@@ -1,6 +1,9 @@
 """Benchmark guidelint on a generated corpus: files/s, MB/s, wall time and peak memory per scenario.
 
-    python bench/run.py [--count 10000] [--corpus bench/corpus] [--repeat N] [--only SCENARIO ...]
+    python bench/run.py [--count 10000] [--ascii] [--corpus DIR] [--repeat N] [--only SCENARIO ...]
+
+The corpus is realistic guides (non-ASCII text, both apostrophes; bench/realistic.py) in bench/corpus,
+or with --ascii the plain ASCII guides in bench/corpus-ascii (bench/generate.py).
 
 Scenarios: the issue's reference pipeline rebuilt (bench/reference.py: read, YAML, one schema
 validation, pyromark; it calibrates this machine against the issue's 2.9 s), cold check of the whole
@@ -29,7 +32,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from generate import generate  # noqa: E402
+from generate import ensure_corpus  # noqa: E402
 
 _MEASURE = (
     "import resource, subprocess, sys, time\n"
@@ -79,21 +82,20 @@ def report(name: str, wall: float, peak: float, files: int, size: int, code: int
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--count", type=int, default=10_000)
-    parser.add_argument("--corpus", type=Path, default=HERE / "corpus")
+    parser.add_argument("--corpus", type=Path, default=None,
+                        help="default: bench/corpus (realistic guides) or bench/corpus-ascii (with --ascii)")
+    parser.add_argument("--ascii", action="store_true", help="the plain ASCII corpus instead of realistic guides")
     parser.add_argument("--extra", nargs="*", default=[], help="extra arguments for guidelint check")
     parser.add_argument("--repeat", type=int, default=1, help="rounds of the reference, cold, warm and export runs")
     parser.add_argument("--only", nargs="*", default=[], metavar="SCENARIO",
                         help=f"run only these scenarios ({', '.join(SCENARIOS)}); default: all")
     args = parser.parse_args()
     wanted = set(args.only or SCENARIOS)
-    corpus: Path = args.corpus
-    marker = corpus / f".count-{args.count}"
-    if not marker.exists():
-        shutil.rmtree(corpus, ignore_errors=True)
-        started = time.perf_counter()
-        generate(corpus, args.count)
-        marker.touch()
-        print(f"generated {args.count} guides in {time.perf_counter() - started:.1f} s")
+    corpus: Path = args.corpus or HERE / ("corpus-ascii" if args.ascii else "corpus")
+    started = time.perf_counter()
+    if ensure_corpus(corpus, args.count, ascii_only=args.ascii):
+        print(f"generated {args.count} {'ASCII' if args.ascii else 'realistic'} guides in "
+              f"{time.perf_counter() - started:.1f} s")
     files = sorted(corpus.glob("*.md"))
     size = sum(f.stat().st_size for f in files)
     print(f"corpus: {len(files)} guides, {size / 1e6:.1f} MB, {os.cpu_count()} cores")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import array
 import bisect
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 import pyromark
@@ -168,7 +169,7 @@ def _close(run: Inline, texts: list[str]) -> None:
 def parse(text: str, base: int = 0) -> Tree:
     """Parse a Markdown body; `base` is the body's character offset within the document."""
     ascii_only = text.isascii()
-    to_char = ByteMapper(text, base)
+    continuation = ByteMapper(text, base).continuation  # a character offset is base + byte - bisect(...)
     root = Node("Document", base, base + len(text), [])
     stack = [root]
     children = root.children  # of the innermost open block
@@ -209,15 +210,17 @@ def parse(text: str, base: int = 0) -> Tree:
             if piece is not None:
                 texts.append(piece)
                 if event == "HardBreak":
-                    at = span["start"] + base if ascii_only else to_char(span["start"])
+                    at = span["start"]
+                    at += base if ascii_only else base - bisect_left(continuation, at)
                     hard_breaks.add(at, at + 1)
                 continue
         start, end = span["start"], span["end"]
         if ascii_only:
             start += base
             end += base
-        else:
-            start, end = to_char(start), to_char(end)
+        else:  # (ByteMapper's conversion, inline: a call for each of ~800 offsets a guide cost more)
+            start += base - bisect_left(continuation, start)
+            end += base - bisect_left(continuation, end)
         if type(event) is str:  # SoftBreak, HardBreak, Rule
             if event == "Rule":
                 if run is not None:

@@ -21,8 +21,12 @@ from ..model import Document
 from ._helpers import in_code
 from .base import Context, Rule
 
-_STRAIGHT = re.compile(r"(?<=\w)'(?=\w)")
-_CURLY = re.compile(r"(?<=\w)\u2019(?=\w)")
+# An apostrophe between two word characters. The pattern starts with the apostrophe itself (its
+# lookbehind looks back over it) rather than with a lookbehind: the regex engine then finds candidates
+# by a fast scan for that one character instead of trying the lookbehind at every position of the text
+# (4.3 M instructions a guide before, 0.14 M after). Same matches: tests/test_apostrophe_patterns.py.
+_STRAIGHT = re.compile(r"'(?<=\w')(?=\w)")
+_CURLY = re.compile(r"\u2019(?<=\w\u2019)(?=\w)")
 
 
 def check(document: Document, context: Context) -> Iterator[Finding]:
