@@ -198,3 +198,154 @@ def test_required_guide_shows_all_three_and_fix_all_leaves_the_missing_part(tmp_
         assert [d[0] for d in summary(await s.diagnostics(uri, version))] == ["GL103", "GL301"]
 
     run(tmp_path, scenario)
+
+
+# --- quick fixes, disable comments, encodings -----------------------------------------------------------
+
+ARTIFACT = "     - TODO: write this\n"
+
+
+def test_quick_fixes_safe_preferred_unsafe_offered_and_disable_comments(tmp_path: Path) -> None:
+    text = required_guide().replace("     - Review progress weekly with the executive sponsor.\n",
+                                    "     - Review progress weekly with the executive sponsor.\n" + ARTIFACT)
+    artifact_line = line_of(text, "TODO: write this")
+    emoji_line = line_of(text, "Hiring managers 🚀")
+
+    async def scenario(s: Session) -> None:
+        uri = s.open("guide.md", text)
+        await s.diagnostics(uri, 1)
+        safe = [a for a in await s.actions(uri, emoji_line, character=len(EMOJI_LINE)) if "disable" not in a.title
+                and a.kind == "quickfix"]
+        assert [(a.is_preferred, a.kind) for a in safe] == [(True, "quickfix")]
+        assert apply(text, safe[0].edit.changes[uri]) == text.replace(EMOJI_LINE, EMOJI_LINE.rstrip())
+        unsafe = [a for a in await s.actions(uri, artifact_line, character=8, only=["quickfix"])
+                  if "disable" not in a.title]
+        assert len(unsafe) == 1 and unsafe[0].title.endswith("(unsafe)") and not unsafe[0].is_preferred
+        assert apply(text, unsafe[0].edit.changes[uri]) == text.replace(ARTIFACT, "")
+
+        # disable-next-line, indented as the list item it precedes
+        disable = [a for a in await s.actions(uri, artifact_line, character=8) if "disable" in a.title]
+        assert [a.title for a in disable] == ["guidelint: disable generation-artifact for this line"]
+        disabled = apply(text, disable[0].edit.changes[uri])
+        assert disabled == text.replace(ARTIFACT, "     <!-- guidelint-disable-next-line generation-artifact -->\n"
+                                        + ARTIFACT)
+        # a front matter finding: directives are read in the body only, so the file form heads the body
+        schema = [a for a in await s.actions(uri, 5) if "disable" in a.title]
+        assert [a.title for a in schema] == ["guidelint: disable front-matter-schema for this file"]
+        suppressed = apply(disabled, schema[0].edit.changes[uri])
+        assert suppressed == disabled.replace("---\n\n## Customer", "---\n<!-- guidelint-disable-file "
+                                              "front-matter-schema -->\n\n## Customer", 1)
+        version = s.replace_all(uri, suppressed)
+        assert [d[0] for d in summary(await s.diagnostics(uri, version))] == ["GL002", "GL301"]
+
+        hover = await s.client.text_document_hover_async(types.HoverParams(
+            types.TextDocumentIdentifier(uri), types.Position(line_of(suppressed, "How would you build"), 3)))
+        assert hover is not None and "**GL301** `question-missing-part`" in hover.contents.value
+
+    run(tmp_path, scenario)
+
+
+@pytest.mark.parametrize(("encoding", "column"), [("utf-8", len(EMOJI_LINE.rstrip().encode("utf-8"))),
+                                                  ("utf-32", len(EMOJI_LINE.rstrip()))])
+def test_negotiated_position_encoding(tmp_path: Path, encoding: str, column: int) -> None:
+    text = required_guide()
+    emoji_line = line_of(text, "Hiring managers 🚀")
+
+    async def scenario(s: Session) -> None:
+        uri = s.open("guide.md", text)
+        found = [d for d in await s.diagnostics(uri, 1) if d.code == "GL002"]
+        assert [(d.range.start.line, d.range.start.character) for d in found] == [(emoji_line, column)]
+        # an incremental edit in the same encoding: delete the trailing spaces
+        version = s.change(uri, (emoji_line, column), (emoji_line, column + 3), "")
+        assert "GL002" not in [d.code for d in await s.diagnostics(uri, version)]
+
+    run(tmp_path, scenario, encodings=[encoding])
+
+
+def test_edits_are_debounced_and_only_the_latest_version_is_published(tmp_path: Path) -> None:
+    text = SAMPLE
+
+    async def scenario(s: Session) -> None:
+        uri = s.open("guide.md", text)
+        assert await s.diagnostics(uri, 1) == []
+        count = len(s.published)
+        versions = [s.change(uri, (20, 0), (20, 0), "x") for _ in range(5)]  # five keystrokes at once
+        last = await s.diagnostics(uri, versions[-1], after=count)
+        assert [d.code for d in last] == []
+        await asyncio.sleep(0.5)
+        assert [p.version for p in s.published[count:]] == [versions[-1]]  # none for the stale versions
+        s.client.text_document_did_save(types.DidSaveTextDocumentParams(types.TextDocumentIdentifier(uri)))
+        assert await s.diagnostics(uri, versions[-1], after=count + 1) == []
+
+    run(tmp_path, scenario, debounce_ms=300)
+
+
+# --- settings from the project, reloaded; broken configs ---------------------------------------------
+
+def test_config_change_reloads_and_broken_config_is_reported_then_recovers(tmp_path: Path) -> None:
+    config = tmp_path / "guidelint.toml"
+    config.write_text("", encoding="utf-8")
+    text = required_guide()
+
+    async def scenario(s: Session) -> None:
+        for _ in range(100):  # the server registers its watcher once initialized
+            if s.registrations:
+                break
+            await asyncio.sleep(0.05)
+        assert [r.method for r in s.registrations] == ["workspace/didChangeWatchedFiles"]
+        uri = s.open("guide.md", text)
+        assert [d[0] for d in summary(await s.diagnostics(uri, 1))] == ["GL002", "GL103", "GL301"]
+
+        def changed() -> None:
+            s.client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(
+                [types.FileEvent(uri=config.as_uri(), type=types.FileChangeType.Changed)]))
+
+        count = len(s.published)
+        config.write_text('ignore = ["trailing-whitespace"]\n', encoding="utf-8")
+        changed()
+        assert [d[0] for d in summary(await s.diagnostics(uri, 1, after=count))] == ["GL103", "GL301"]
+
+        count = len(s.published)
+        config.write_text('ignore = ["no-such-rule"]\n', encoding="utf-8")
+        changed()
+        assert await s.diagnostics(uri, after=count) == []  # no stale findings while the config is broken
+        for _ in range(100):
+            if s.client.messages:
+                break
+            await asyncio.sleep(0.05)
+        assert len(s.client.messages) == 1 and s.client.messages[0].type == types.MessageType.Error
+        assert "guidelint.toml" in s.client.messages[0].message and "no-such-rule" in s.client.messages[0].message
+
+        count = len(s.published)
+        config.write_text('ignore = ["question-missing-part"]\n', encoding="utf-8")
+        changed()
+        assert [d[0] for d in summary(await s.diagnostics(uri, 1, after=count))] == ["GL002", "GL103"]
+
+    run(tmp_path, scenario)
+
+
+def test_collection_of_the_documents_path_decides_its_rules(tmp_path: Path) -> None:
+    (tmp_path / "guidelint.toml").write_text(
+        '[collections.notes]\ninclude = ["notes/**"]\nkind = "markdown"\n', encoding="utf-8")
+    (tmp_path / "notes").mkdir()
+    text = required_guide()
+
+    async def scenario(s: Session) -> None:
+        guide = s.open("guide.md", text)
+        note = s.open("notes/n.md", text)
+        assert "GL301" in [d.code for d in await s.diagnostics(guide, 1)]
+        assert "GL301" not in [d.code for d in await s.diagnostics(note, 1)]  # guide rules: not for notes
+
+    run(tmp_path, scenario)
+
+
+def test_server_without_the_extra_says_which_to_install() -> None:
+    import subprocess
+
+    code = ("import sys; sys.modules['pygls'] = None; sys.argv = ['guidelint', 'server']; "
+            "from guidelint.cli import main; main()")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                          env=dict(os.environ, PYTHONPATH=str(ROOT / "src")))
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr == ("guidelint: error: guidelint server needs the 'pygls' package: "
+                           "pip install 'guidelint[server]'\n")
