@@ -35,7 +35,7 @@ def guide_of_size(size: int) -> str:
     question = text[start:end]
     questions = [question]
     number = 1
-    while len(text) + sum(map(len, questions)) < size:
+    while len(text) - len(question) + sum(map(len, questions)) < size:
         number += 1
         questions.append(re.sub(r"^1\.", f"{number}.", question))
     body = "".join(questions)
@@ -96,7 +96,7 @@ async def measure(text: str, edits: int, debounce_ms: int, folder: Path) -> tupl
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--edits", type=int, default=50)
-    parser.add_argument("--size", type=int, default=15300)
+    parser.add_argument("--size", type=int, default=15000)
     parser.add_argument("--debounce-ms", type=int, default=0)
     options = parser.parse_args()
     import tempfile
