@@ -541,3 +541,34 @@ def config_command(path: str | None, config_path: str | None) -> None:
                    f"schema = {json.dumps(str(collection.config.schema or 'default'))}; "
                    f"rules-data = {json.dumps(str(collection.config.rules_data or 'default'))}; "
                    f"enabled rules = {json.dumps(codes)}")
+
+
+def _needs_extra(command: str, modules: tuple[str, ...]) -> None:
+    """Stop with one line naming the extra when the packages a server needs are not installed."""
+    import importlib.util
+
+    for module in modules:
+        try:
+            missing = importlib.util.find_spec(module) is None
+        except (ImportError, ValueError):  # a parent package missing, or a module set to None
+            missing = True
+        if missing:
+            _fail(f"guidelint {command} needs the '{module}' package: pip install 'guidelint[server]'")
+
+
+@main.command()
+def server() -> None:
+    """Run the language server over stdio (for editors; needs the `server` extra)."""
+    _needs_extra("server", ("pygls", "lsprotocol"))
+    from .lsp import serve
+
+    serve()
+
+
+@main.command()
+def mcp() -> None:
+    """Run the MCP server over stdio (for writing agents; needs the `server` extra). Read-only."""
+    _needs_extra("mcp", ("mcp",))
+    from .mcp_server import serve
+
+    serve()
