@@ -7,6 +7,7 @@ then its collection inside that config. `Project` answers that once per folder a
 """
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -42,7 +43,12 @@ class Project:
         self._configs: dict[Path, Config] = {}  # config file -> its settings
         self._folders: dict[str, Config] = {}  # absolute folder -> the settings of files in it
         self._linters: dict[int, Linter] = {}  # id(config) -> its linter
-        self.config = self.forced or self.config_for(os.path.join(os.getcwd(), "-"))  # the working folder's
+
+    @functools.cached_property
+    def config(self) -> Config:
+        """The working folder's settings (read when first asked: an editor server started in a folder
+        whose config is broken still serves the files other configs govern)."""
+        return self.forced or self.config_for(os.path.join(os.getcwd(), "-"))
 
     # --- settings ---------------------------------------------------------------------------------
     def config_for(self, path: str) -> Config:
