@@ -355,3 +355,20 @@ def test_formats_are_checked_and_an_unknown_one_is_said_once(tmp_path, monkeypat
         ("a/p.md", 2, "$.link: 'not a uri' is not a 'uri'"), ("b/p.md", 2, "$.link: 'not a uri' is not a 'uri'")]
     assert result.stderr == (f"guidelint: warning: {tmp_path / 'page.schema.json'}: format 'slug' cannot be "
                              "checked (no checker for it is installed); values are not checked against it\n")
+
+
+def test_without_a_config_the_project_root_is_the_working_folder_whatever_is_asked_first(tmp_path, monkeypatch) -> None:
+    (tmp_path / "g" / "deeper").mkdir(parents=True)
+    shutil.copy(SAMPLES / "variant-a-customer-success-manager.md", tmp_path / "g" / "deeper" / "a.md")
+    monkeypatch.chdir(tmp_path)
+    result = invoke("check", "g")
+    assert result.exit_code == 0
+    assert (tmp_path / ".guidelint_cache").is_dir()  # in the project root, not in g/deeper
+    assert not (tmp_path / "g" / ".guidelint_cache").exists()
+    assert not (tmp_path / "g" / "deeper" / ".guidelint_cache").exists()
+    from guidelint.project import Project
+
+    project = Project()
+    project.select_files(["g"])  # the files' folders are resolved before the working folder's
+    assert project.config.root == tmp_path
+    assert project.config_for("g/deeper/a.md").relative("g/deeper/a.md") == "g/deeper/a.md"

@@ -246,9 +246,9 @@ def load(path: Path | None = None, *, start: Path | None = None) -> Config:
 
 
 def project_root_without_config(start: Path) -> Path:
-    """With no config file, the project is the enclosing git checkout (so baselines and paths mean the
-    same from any folder of it), else the folder itself."""
+    """With no config file, the project is the git checkout that holds `start` (so baselines and paths
+    mean the same from any folder of it), else the working folder."""
     for folder in [start, *start.parents]:
         if (folder / ".git").exists():
             return folder
-    return start
+    return Path.cwd()

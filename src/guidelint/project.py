@@ -71,9 +71,10 @@ class Project:
                 known = self._load(found)
                 break
             parent = os.path.dirname(current)
-            if parent == current:
+            if parent == current:  # no config above: the defaults, whose root depends on this folder
                 known = self._default(folder)
-                break
+                self._folders[folder] = known
+                return known
             current = parent
         for seen in visited:
             self._folders[seen] = known

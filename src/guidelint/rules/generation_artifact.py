@@ -35,8 +35,16 @@ from ._helpers import in_code, verbatim_span
 from .base import Context, Rule
 
 
+def _in_mdx_comment(text: str, offset: int) -> bool:
+    """Inside an MDX comment (`{/* ... */}`), which the page never shows, like an HTML comment."""
+    opened = text.rfind("{/*", 0, offset)
+    return opened != -1 and text.rfind("*/}", opened, offset) == -1
+
+
 def _is_prose(document: Document, match: re.Match[str]) -> bool:
     if in_code(document, match.start()) or document.not_prose.holds(match.start()):
+        return False
+    if _in_mdx_comment(document.text, match.end() - 1):  # (a match may start before the comment opens)
         return False
     # a bracket followed by "(" or "[" is a link's text (inside emphasis the model keeps no link item)
     text = document.text
