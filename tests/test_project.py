@@ -361,6 +361,7 @@ def test_without_a_config_the_project_root_is_the_working_folder_whatever_is_ask
     (tmp_path / "g" / "deeper").mkdir(parents=True)
     shutil.copy(SAMPLES / "variant-a-customer-success-manager.md", tmp_path / "g" / "deeper" / "a.md")
     monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("GUIDELINT_NO_CACHE", raising=False)  # (the suite runs without a cache by default)
     result = invoke("check", "g")
     assert result.exit_code == 0
     assert (tmp_path / ".guidelint_cache").is_dir()  # in the project root, not in g/deeper
