@@ -18,6 +18,8 @@ import os
 import stat
 from collections.abc import Iterator
 
+from .fileio import read_open
+
 FILE_LIMIT = 128 * 1024 * 1024  # bytes; the largest file guidelint writes (an index of 200,000 files) is ~50 MB
 KEY_SIZE = 32  # bytes of os.urandom
 
@@ -239,14 +241,7 @@ def _read_regular(name: str, folder: int) -> bytes | None:
         status = os.fstat(descriptor)
         if not stat.S_ISREG(status.st_mode) or status.st_size > FILE_LIMIT:
             return None
-        chunks = []
-        total = 0
-        while total <= FILE_LIMIT:  # the file may grow while it is read: stop one byte past the limit
-            chunk = os.read(descriptor, min(FILE_LIMIT + 1 - total, max(status.st_size + 1 - total, 65536)))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            total += len(chunk)
+        data = read_open(descriptor, status.st_size, FILE_LIMIT)
     finally:
         os.close(descriptor)
-    return None if total > FILE_LIMIT else b"".join(chunks)
+    return None if len(data) > FILE_LIMIT else data

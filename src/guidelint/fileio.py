@@ -32,20 +32,26 @@ def read_limited(path: str, limit: int) -> bytes:
             raise NotAFile("is not a regular file (a pipe or a device?)")
         if status.st_size > limit:
             raise TooLarge(status.st_size)
-        chunks = []
-        total = 0
-        while total <= limit:  # the file may grow while it is read: stop one byte past the limit
-            chunk = os.read(descriptor, min(limit + 1 - total, max(status.st_size + 1 - total, 65536)))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            total += len(chunk)
+        data = read_open(descriptor, status.st_size, limit)
     finally:
         os.close(descriptor)
-    data = chunks[0] if len(chunks) == 1 else b"".join(chunks)
     if len(data) > limit:
         raise TooLarge(len(data))
     return data
+
+
+def read_open(descriptor: int, size: int, limit: int) -> bytes:
+    """What an open regular file of `size` bytes (by its stat) holds, at most `limit` + 1 bytes: the file
+    may grow while it is read, so reading stops one byte past the limit (the caller tells "too large")."""
+    chunks = []
+    total = 0
+    while total <= limit:
+        chunk = os.read(descriptor, min(limit + 1 - total, max(size + 1 - total, 65536)))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def replacement_target(path: str) -> str | None:
