@@ -192,7 +192,8 @@ def _run(paths: tuple[str, ...], select: tuple[str, ...], extend_select: tuple[s
         if from_stdin or paths == ("-",):
             if paths and paths != ("-",):
                 raise ConfigError("--stdin reads one file: give no paths (or '-')")
-            return _run_stdin(project, stdin_filename, mode, output_format)
+            code = _run_stdin(project, stdin_filename, mode, output_format)
+            return ExitCode.OK if exit_zero and code == ExitCode.FINDINGS else code
         if stdin_filename:
             raise ConfigError("--stdin-filename needs --stdin (or the path '-')")
         selection = project.select_files(paths or (".",))
