@@ -373,3 +373,19 @@ def test_without_a_config_the_project_root_is_the_working_folder_whatever_is_ask
     project.select_files(["g"])  # the files' folders are resolved before the working folder's
     assert project.config.root == tmp_path
     assert project.config_for("g/deeper/a.md").relative("g/deeper/a.md") == "g/deeper/a.md"
+
+
+def test_the_schema_checks_the_yaml_reading_the_config_names(tmp_path, monkeypatch) -> None:
+    schema = {"type": "object", "properties": {"draft": {"type": "boolean"}, "mode": {"type": "integer",
+                                                                                     "maximum": 600}}}
+    (tmp_path / "page.schema.json").write_text(json.dumps(schema))
+    (tmp_path / "p.md").write_text("---\ndraft: yes\nmode: 0777\n---\n\n# P\n\nText.\n")
+    monkeypatch.chdir(tmp_path)
+    base = 'default-kind = "markdown"\nschema = "page.schema.json"\nignore = ["yaml-version-ambiguity"]\n'
+    (tmp_path / "guidelint.toml").write_text(base)
+    as_pyyaml = invoke("check", "--no-cache", "--format", "json", "p.md")
+    assert json.loads(as_pyyaml.stdout) == []  # YAML 1.1: true and 511
+    (tmp_path / "guidelint.toml").write_text(base + '[options.front-matter-schema]\nyaml = "1.2"\n')
+    as_site = invoke("check", "--no-cache", "--format", "json", "p.md")
+    assert [(f["line"], f["message"]) for f in json.loads(as_site.stdout)] == [
+        (2, "$.draft: 'yes' is not of type 'boolean'"), (3, "$.mode: 777 is greater than the maximum of 600")]
