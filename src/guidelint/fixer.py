@@ -39,7 +39,9 @@ class FixResult:
         return self.text != self.source.text
 
     def to_bytes(self) -> bytes:
-        return encode(self.text, bom=self.source.bom)
+        """The fixed file. Its BOM is the final text's: a fix that leaves U+FEFF first writes a BOM."""
+        bom = self.final.source.bom if self.final is not None else self.source.bom
+        return encode(self.text, bom=bom)
 
 
 def apply_edits(text: str, fixes: list[tuple[str, Fix]]) -> tuple[str, list[tuple[str, Fix]]]:
@@ -186,7 +188,10 @@ class _Round:
         """Apply `pairs` (overlaps skipped): the re-linted result, the fixes taken and what broke."""
         source = self.current.source
         text, taken = apply_edits(source.text, pairs)
-        fixed = self.linter.lint_source(Source(source.path, text, bom=source.bom))
+        bom = source.bom
+        if not bom and text.startswith("\ufeff"):  # (a deleted first line left one): written, it is a BOM
+            text, bom = text[1:], True
+        fixed = self.linter.lint_source(Source(source.path, text, bom=bom))
         if fixed.source.problem is not None:
             return fixed, taken, [f"the file ({fixed.source.problem.message})"]
         allowed, removed = declared(taken)
