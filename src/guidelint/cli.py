@@ -26,7 +26,9 @@ Exit codes:
   0  no finding at or above the failing severity (default: error)
   1  findings at or above the failing severity (with --diff: files would change)
   2  usage or configuration error (unknown rule, missing path, invalid config or
-     schema, no file to check in the given paths)"""
+     schema, no file to check in the given paths), or a file that could not be written
+  130, 143  interrupted (Ctrl-C, SIGTERM)
+  141  the reader of the output went away (a closed pipe)"""
 
 
 def _names(values: tuple[str, ...]) -> tuple[str, ...]:
