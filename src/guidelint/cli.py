@@ -365,7 +365,7 @@ def export(**kwargs: Any) -> None:
 
 def _export(paths: tuple[str, ...], output: str | None, output_format: str, unit: str, keep_markdown: bool,
             include_invalid: bool, config_path: str | None, jobs: int | None) -> None:
-    from .export import ExportOptions, UniqueIds, export_one, question_records
+    from .export import ExportOptions, SeenIds, export_one, question_records
     from .runner import Progress, default_jobs, parallel_map
 
     try:
@@ -387,7 +387,7 @@ def _export(paths: tuple[str, ...], output: str | None, output_format: str, unit
 
     options = ExportOptions(keep_markdown=keep_markdown, include_invalid=include_invalid,
                             encode=output_format == "jsonl" and unit == "guide")
-    unique = UniqueIds()
+    seen = SeenIds()
     left_out = 0
     progress = Progress(len(files))
     writer: ExportWriter | None = None  # made inside the try: a signal just after it still aborts it
@@ -400,16 +400,16 @@ def _export(paths: tuple[str, ...], output: str | None, output_format: str, unit
                 what = "not a guide" if outcome.skipped == "not-a-guide" else "invalid"
                 click.echo(f"{outcome.path}: skipped ({what}: {outcome.reason})", err=True)
                 continue
-            if outcome.encoded is not None:
-                record_id = unique.claim(outcome.record_id)
-                if record_id == outcome.record_id:
-                    writer.add_line(outcome.encoded)
-                    continue
-                outcome.record = json.loads(outcome.encoded)
-                outcome.record["id"] = record_id
-                writer.add(outcome.record)
+            record_id = outcome.record_id if outcome.encoded is not None else outcome.record["id"]
+            first = seen.clash(record_id, outcome.path)
+            if first is not None:  # same term and project-relative path, under two project roots
+                left_out += 1
+                click.echo(f"{outcome.path}: skipped (duplicate id {record_id}: {first} has it)", err=True)
                 continue
-            record = unique(outcome.record)
+            if outcome.encoded is not None:
+                writer.add_line(outcome.encoded)
+                continue
+            record = outcome.record
             for item in (question_records(record) if unit == "question" else [record]):
                 writer.add(item)
     except OSError as error:  # the output cannot take more (disk full, gone): nothing half-written stays
