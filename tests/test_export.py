@@ -63,14 +63,14 @@ def test_three_variants_export_to_the_same_canonical_shape() -> None:
 def test_question_unit_denormalizes_metadata() -> None:
     code, records, _ = export("--unit", "question", "sample_guides/variant-b-marketing-manager.md")
     assert code == 0
-    assert [r["id"] for r in records] == ["b2b-marketing-manager-interview-preparation#1",
-                                          "b2b-marketing-manager-interview-preparation#2"]
+    assert [r["id"] for r in records] == ["b2b-marketing-manager-interview-preparation-c756ce5a#1",
+                                          "b2b-marketing-manager-interview-preparation-c756ce5a#2"]
     assert records[1]["metadata"]["category"] == "Marketing" and records[1]["group"] == "Situational"
     assert records[1]["examples"][0] == {
         "title": "Scenario 1", "text": "Rebuilding the lead definition with the sales team.",
         "context": "Sales rejected most marketing-qualified leads.",
         "approach": "Ran a joint workshop and rewrote the qualification criteria together.",
-        "outcome": "Acceptance of marketing leads rose from 30% to 65%.", "other": {}}
+        "outcome": "Acceptance of marketing leads rose from 30% to 65%.", "other": []}
     assert records[1]["best_practices"] == ["Share one dashboard that both teams trust."]
 
 
@@ -85,7 +85,7 @@ def test_invalid_and_non_guides_are_left_out_and_listed() -> None:
     code, records, stderr = export("sample_guides/invalid/defects.md", "sample_guides/invalid/no-front-matter.md",
                                    "sample_guides/variant-a-customer-success-manager.md")
     assert code == 1
-    assert [r["id"] for r in records] == ["customer-success-manager-interview-preparation"]
+    assert [r["id"] for r in records] == ["customer-success-manager-interview-preparation-f56a4a03"]
     assert stderr.splitlines() == [
         "sample_guides/invalid/defects.md: skipped (invalid: 7 error findings)",
         "sample_guides/invalid/no-front-matter.md: skipped (not a guide: no front matter)",
@@ -110,10 +110,13 @@ def test_export_equals_export_after_fix(tmp_path) -> None:
     _, before, _ = export("--include-invalid", str(copy))
     CliRunner().invoke(main, ["check", "--fix", str(copy)], catch_exceptions=False)
     _, after, _ = export("--include-invalid", str(copy))
+    # the file's bytes changed (sha256), its normalized content did not
+    assert before[0]["source"].pop("sha256") != after[0]["source"].pop("sha256")
     assert before == after
 
 
-def test_output_is_deterministic_and_ids_unique(tmp_path) -> None:
+def test_output_is_deterministic_and_ids_unique(tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)  # the project root (no config, no git checkout): ids hash paths relative to it
     for index in range(3):
         shutil.copy(SAMPLES / "variant-a-customer-success-manager.md", tmp_path / f"copy{index}.md")
     out1, out2 = tmp_path / "one.json", tmp_path / "two.json"
@@ -123,12 +126,17 @@ def test_output_is_deterministic_and_ids_unique(tmp_path) -> None:
         assert result.exit_code == 0
     assert out1.read_bytes() == out2.read_bytes()
     ids = [r["id"] for r in json.loads(out1.read_text(encoding="utf-8"))]
-    assert ids == ["customer-success-manager-interview-preparation", "customer-success-manager-interview-preparation-2",
-                   "customer-success-manager-interview-preparation-3"]
+    assert ids == ["customer-success-manager-interview-preparation-" + _path_hash(f"copy{index}.md") for index in range(3)]
+
+
+def _path_hash(relative: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(relative.encode()).hexdigest()[:8]
 
 
 def test_jsonl_lines_encoded_by_workers_equal_the_json_records(tmp_path) -> None:
-    """JSONL of guides is encoded in the worker processes; clashing ids are renamed in the parent."""
+    """JSONL of guides is encoded in the worker processes, ids and all."""
     for index in range(3):
         shutil.copy(SAMPLES / "variant-a-customer-success-manager.md", tmp_path / f"copy{index}.md")
     shutil.copy(SAMPLES / "variant-b-marketing-manager.md", tmp_path / "other.md")
@@ -139,9 +147,7 @@ def test_jsonl_lines_encoded_by_workers_equal_the_json_records(tmp_path) -> None
         result = CliRunner().invoke(main, ["export", "--jobs", jobs, str(tmp_path)], catch_exceptions=False)
         lines = result.stdout.splitlines()
         assert lines == [json.dumps(record, ensure_ascii=False) for record in records]
-    assert [json.loads(line)["id"] for line in lines] == [
-        "customer-success-manager-interview-preparation", "customer-success-manager-interview-preparation-2",
-        "customer-success-manager-interview-preparation-3", "b2b-marketing-manager-interview-preparation"]
+    assert len({json.loads(line)["id"] for line in lines}) == 4
 
 
 @pytest.mark.parametrize("unit", ["guide", "question"])
@@ -155,9 +161,6 @@ def test_parquet_round_trip_equals_jsonl(tmp_path, unit) -> None:
                                        "-o", str(out), "sample_guides"], catch_exceptions=False)
     assert result.exit_code == 1  # the non-guides in invalid/ are left out
     back = parquet.read(str(out))
-    for record in jsonl:  # parquet issue rows leave out the fix description
-        for issue in record.get("issues", []):
-            issue.pop("fix")
     assert back == jsonl
 
 
@@ -187,8 +190,16 @@ def test_export_same_whatever_jobs(tmp_path) -> None:
     assert one == two and len(one.splitlines()) == 12
 
 
-def test_renamed_ids_never_collide_with_ids_of_their_own() -> None:
-    from guidelint.export import UniqueIds
-
-    unique = UniqueIds()
-    assert [unique.claim(base) for base in ["x", "x", "x-2", "x", "x-2"]] == ["x", "x-2", "x-2-2", "x-3", "x-2-3"]
+def test_a_clash_of_ids_under_two_project_roots_leaves_the_later_file_out(tmp_path, monkeypatch) -> None:
+    """Same term, same project-relative path, two roots: one id; never renamed (it would depend on the run)."""
+    for name in ("one", "two"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "guidelint.toml").write_text("", encoding="utf-8")
+        shutil.copy(SAMPLES / "variant-a-customer-success-manager.md", tmp_path / name / "guide.md")
+    monkeypatch.chdir(tmp_path)
+    code, records, stderr = export("one", "two")
+    guide_id = "customer-success-manager-interview-preparation-" + _path_hash("guide.md")
+    assert code == 1 and [r["id"] for r in records] == [guide_id]
+    assert stderr.splitlines() == [
+        f"two/guide.md: skipped (duplicate id {guide_id}: one/guide.md has it)",
+        "1 of 2 files left out."]

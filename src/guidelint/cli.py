@@ -79,9 +79,40 @@ def main() -> None:
     warnings.showwarning = show
 
 
+# a plain string, not click.File: '-' is standard input, and an unreadable file is a one-line error (exit 2)
+FILES_FROM = click.option("--files-from", metavar="FILE", default=None,
+                          help="Also take the paths listed in FILE, one a line ('-': standard input).")
+
+
+def _with_files_from(paths: tuple[str, ...], files_from: str | None) -> tuple[str, ...]:
+    """The command line's paths, then those FILE lists: one a line, blank lines skipped, nothing else
+    stripped (a name may end in a space); bytes that are not UTF-8 are kept as the file system's."""
+    if files_from is None:
+        return paths
+    try:
+        if files_from == "-":
+            data = click.get_binary_stream("stdin").read()
+        else:
+            with open(files_from, "rb") as handle:
+                data = handle.read()
+    except OSError as error:
+        raise ConfigError(f"cannot read --files-from {files_from}: {error.strerror or error}") from None
+    listed = tuple(os.fsdecode(line[:-1] if line.endswith(b"\r") else line)
+                   for line in data.split(b"\n") if line.strip())
+    return paths + listed
+
+
+def _nothing_listed(files_from: str) -> int:
+    """--files-from gave no path at all (a hook on a commit with no guide in it): not the working folder."""
+    click.echo(f"guidelint: nothing to check: {'standard input' if files_from == '-' else files_from} "
+               "lists no paths", err=True)
+    return ExitCode.OK
+
+
 def _check_options(function: Any) -> Any:
     options = [
         click.argument("paths", nargs=-1, type=click.Path()),
+        FILES_FROM,
         click.option("--select", multiple=True, help="Only these rules (codes, slugs, code prefixes, ALL)."),
         click.option("--extend-select", multiple=True, help="Enable these rules on top of the defaults."),
         click.option("--ignore", multiple=True, help="Skip these rules (codes or slugs)."),
@@ -181,7 +212,7 @@ def _run(paths: tuple[str, ...], select: tuple[str, ...], extend_select: tuple[s
          config_path: str | None, unsafe_fixes: bool, diff: bool, fix_only: bool, jobs: int | None,
          no_cache: bool, cache_dir: str | None, output_file: str | None, statistics: bool, baseline_path: str | None,
          write_baseline: str | None, force_exclude: bool, from_stdin: bool, stdin_filename: str | None,
-         fix: bool = False) -> int:
+         files_from: str | None = None, fix: bool = False) -> int:
     from .interrupts import write_out
     from .reporters import REPORTERS, RunSummary
     from .cache import CacheUnavailable, ResultCache
@@ -191,6 +222,12 @@ def _run(paths: tuple[str, ...], select: tuple[str, ...], extend_select: tuple[s
     try:
         project = _build_project(config_path, select=select, extend_select=extend_select, ignore=ignore,
                                  fail_on=fail_on, force_exclude=force_exclude)
+        if files_from is not None:
+            if files_from == "-" and (from_stdin or paths == ("-",)):
+                raise ConfigError("--files-from - and --stdin both read standard input: give one")
+            paths = _with_files_from(paths, files_from)
+            if not paths:
+                return _nothing_listed(files_from)
         if from_stdin or paths == ("-",):
             if paths and paths != ("-",):
                 raise ConfigError("--stdin reads one file: give no paths (or '-')")
@@ -347,6 +384,7 @@ Exit codes:
   1  some files were left out (error findings, or not guides at all); they are listed on stderr
   2  usage or configuration error""")
 @click.argument("paths", nargs=-1, type=click.Path())
+@FILES_FROM
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
               help="Write here (atomically) instead of stdout; required for parquet.")
 @click.option("--format", "output_format", type=click.Choice(["jsonl", "json", "parquet"]), default="jsonl",
@@ -367,12 +405,16 @@ def export(**kwargs: Any) -> None:
 
 
 def _export(paths: tuple[str, ...], output: str | None, output_format: str, unit: str, keep_markdown: bool,
-            include_invalid: bool, config_path: str | None, jobs: int | None) -> None:
-    from .export import ExportOptions, UniqueIds, export_one, question_records
+            include_invalid: bool, config_path: str | None, jobs: int | None, files_from: str | None = None) -> None:
+    from .export import ExportOptions, SeenIds, export_one, question_records
     from .runner import Progress, default_jobs, parallel_map
 
     try:
         project = _build_project(config_path)
+        if files_from is not None:
+            paths = _with_files_from(paths, files_from)
+            if not paths:
+                sys.exit(_nothing_listed(files_from))
         selection = project.select_files(paths or (".",))
         # guides only: pages of other kinds are neither exported nor "left out"
         files = [path for path in selection.files if project.for_path(path).config.kind == "guide"]
@@ -390,7 +432,7 @@ def _export(paths: tuple[str, ...], output: str | None, output_format: str, unit
 
     options = ExportOptions(keep_markdown=keep_markdown, include_invalid=include_invalid,
                             encode=output_format == "jsonl" and unit == "guide")
-    unique = UniqueIds()
+    seen = SeenIds()
     left_out = 0
     progress = Progress(len(files))
     writer: ExportWriter | None = None  # made inside the try: a signal just after it still aborts it
@@ -403,16 +445,16 @@ def _export(paths: tuple[str, ...], output: str | None, output_format: str, unit
                 what = "not a guide" if outcome.skipped == "not-a-guide" else "invalid"
                 click.echo(f"{outcome.path}: skipped ({what}: {outcome.reason})", err=True)
                 continue
-            if outcome.encoded is not None:
-                record_id = unique.claim(outcome.record_id)
-                if record_id == outcome.record_id:
-                    writer.add_line(outcome.encoded)
-                    continue
-                outcome.record = json.loads(outcome.encoded)
-                outcome.record["id"] = record_id
-                writer.add(outcome.record)
+            record_id = outcome.record_id if outcome.encoded is not None else outcome.record["id"]
+            first = seen.clash(record_id, outcome.path)
+            if first is not None:  # same term and project-relative path, under two project roots
+                left_out += 1
+                click.echo(f"{outcome.path}: skipped (duplicate id {record_id}: {first} has it)", err=True)
                 continue
-            record = unique(outcome.record)
+            if outcome.encoded is not None:
+                writer.add_line(outcome.encoded)
+                continue
+            record = outcome.record
             for item in (question_records(record) if unit == "question" else [record]):
                 writer.add(item)
     except OSError as error:  # the output cannot take more (disk full, gone): nothing half-written stays

@@ -16,11 +16,12 @@ from .engine import Linter
 from .export_writer import JSON_LINE
 from .fixer import fix_source
 from .model import Document, Entry, Example
+from .source import encode
 from .rules._helpers import slugify
 from .rules.tags_duplicate import normalize_tag
 from .yamlnodes import to_json
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "2.0"
 META_KEYS = ("term", "description", "category", "vertical", "pubDate", "modDate", "author", "avatar", "image",
              "tags")
 UNLABELLED = "_unlabelled"
@@ -35,7 +36,7 @@ class Outcome:
     skipped: str | None = None  # "not-a-guide" | "invalid"
     reason: str = ""
     encoded: str | None = None  # the record as one JSON line, when the worker was asked to encode it
-    record_id: str = ""  # the record's (not yet unique) id, with `encoded`
+    record_id: str = ""  # the record's id, with `encoded`
 
     @property
     def exported(self) -> bool:
@@ -54,11 +55,14 @@ def _joined(entries: list[Entry], keep_markdown: bool) -> str | None:
     return "\n".join(_text(e, keep_markdown) or "" for e in entries)
 
 
-def _other(parts: Iterable[Any], keep_markdown: bool) -> dict[str, list[str]]:
+def _other(parts: Iterable[Any], keep_markdown: bool) -> list[dict[str, Any]]:
+    """Parts with labels guidelint does not know, in the order first seen: a list of {label, texts}
+    rather than an object keyed by label, so JSON and Parquet hold the same shape (an Arrow map, the
+    other way to hold an object, is a type Hugging Face `datasets` does not load)."""
     other: dict[str, list[str]] = {}
     for part in parts:
         other.setdefault(part.label or UNLABELLED, []).extend(_text(e, keep_markdown) or "" for e in part.entries)
-    return other
+    return [{"label": label, "texts": texts} for label, texts in other.items()]
 
 
 def _example(example: Example, keep_markdown: bool) -> dict[str, Any]:
@@ -95,8 +99,27 @@ def _metadata(document: Document) -> dict[str, Any]:
     return meta
 
 
+def normalized_text(text: str) -> bytes:
+    """The content `source.normalized_sha256` hashes: the safe-fixed text as UTF-8, without a BOM, every
+    line ending (CRLF, CR) made LF - the same for a guide whatever editor or git setting saved it."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").encode("utf-8", "surrogatepass")
+
+
+def record_id(term: Any, relative_path: str) -> str:
+    """A guide's id, a function of its own file alone (never of the other files of a run): the slug of
+    its term (else of its file name) and the first 8 hex digits of the SHA-256 of its project-relative
+    path, so two guides with one term differ and a guide keeps its id whatever else is exported."""
+    stem = relative_path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    base = slugify(term) if isinstance(term, str) and term.strip() else slugify(stem)
+    digest = hashlib.sha256(relative_path.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    return f"{base}-{digest}" if base else digest
+
+
 def guide_record(document: Document, *, guide_id: str, keep_markdown: bool = False,
-                 issues: list[Diagnostic] | None = None) -> dict[str, Any]:
+                 issues: list[Diagnostic] | None = None, path: str | None = None,
+                 file_sha256: str | None = None) -> dict[str, Any]:
+    """`path`: the project-relative path (default: the document's); `file_sha256`: the hash of the
+    file's bytes as stored (default: of the document's text, for a document that is no file)."""
     lines = document.lines
     questions = []
     for question in document.questions:
@@ -119,16 +142,17 @@ def guide_record(document: Document, *, guide_id: str, keep_markdown: bool = Fal
     record: dict[str, Any] = {
         "unit": "guide",
         "id": guide_id,
-        "source": {"path": document.path.replace("\\", "/"),
-                   "sha256": hashlib.sha256(document.text.encode("utf-8")).hexdigest()},
+        "source": {"path": path if path is not None else document.path.replace("\\", "/"),
+                   "sha256": file_sha256 or hashlib.sha256(document.text.encode("utf-8")).hexdigest(),
+                   "normalized_sha256": hashlib.sha256(normalized_text(document.text)).hexdigest()},
         "metadata": _metadata(document),
         "sections": sections,
         "questions": questions,
         "guidelint_version": __version__,
         "schema_version": SCHEMA_VERSION,
     }
-    if issues is not None:
-        record["issues"] = [d.to_dict() for d in issues]
+    if issues is not None:  # each issue names its file as `source.path` does
+        record["issues"] = [{**d.to_dict(), "path": record["source"]["path"]} for d in issues]
     return record
 
 
@@ -158,7 +182,7 @@ class ExportOptions:
 
 
 def export_one(linter: Linter, path: str, options: ExportOptions) -> Outcome:
-    """The per-file step of an export (runs in worker processes); the record's id is not yet unique."""
+    """The per-file step of an export (runs in worker processes)."""
     linter = linter.for_path(path)
     source = linter.read(path)
     if source.problem is not None:
@@ -171,33 +195,27 @@ def export_one(linter: Linter, path: str, options: ExportOptions) -> Outcome:
     errors = [d for d in result.diagnostics if d.severity >= Severity.ERROR]
     if errors and not options.include_invalid:
         return Outcome(path, None, "invalid", f"{len(errors)} error finding{'s' if len(errors) > 1 else ''}")
-    term = (document.metadata or {}).get("term")
-    stem = path.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
-    base = slugify(term) if isinstance(term, str) and term.strip() else slugify(stem)
-    record = guide_record(document, guide_id=base, keep_markdown=options.keep_markdown,
-                          issues=result.diagnostics if options.include_invalid else None)
+    relative = linter.config.relative(path)  # the config travels to every worker: its root with it
+    guide_id = record_id((document.metadata or {}).get("term"), relative)
+    # the file's own bytes, as `sha256sum` sees them: decoding only took the BOM off
+    stored = encode(source.text, bom=source.bom)
+    record = guide_record(document, guide_id=guide_id, keep_markdown=options.keep_markdown,
+                          issues=result.diagnostics if options.include_invalid else None, path=relative,
+                          file_sha256=hashlib.sha256(stored).hexdigest())
     if options.encode:  # a string crosses the process boundary ~15x faster than the nested dict
-        return Outcome(path, None, encoded=JSON_LINE(record), record_id=base)
+        return Outcome(path, None, encoded=JSON_LINE(record), record_id=guide_id)
     return Outcome(path, record)
 
 
-class UniqueIds:
-    """Makes ids unique within one export, in input order: a later clash gets -2, -3, ..."""
+class SeenIds:
+    """Ids are made from each file alone, so two files can only share one when they have the same term
+    and the same project-relative path under two project roots; the later one is left out, never renamed
+    (a renamed id would depend on the run)."""
 
     def __init__(self) -> None:
-        self.seen: dict[str, int] = {}  # base id -> how many times it was asked for
-        self.used: set[str] = set()  # every id handed out
+        self.paths: dict[str, str] = {}  # id -> the path that has it
 
-    def claim(self, base: str) -> str:
-        count = self.seen.get(base, 0) + 1
-        candidate = base if count == 1 else f"{base}-{count}"
-        while candidate in self.used:  # a guide whose own id is another's renamed one ("x-2")
-            count += 1
-            candidate = f"{base}-{count}"
-        self.seen[base] = count
-        self.used.add(candidate)
-        return candidate
-
-    def __call__(self, record: dict[str, Any]) -> dict[str, Any]:
-        record["id"] = self.claim(record["id"])
-        return record
+    def clash(self, guide_id: str, path: str) -> str | None:
+        """The path that already has `guide_id`, or None (and the id is now taken by `path`)."""
+        first = self.paths.setdefault(guide_id, path)
+        return first if first != path else None

@@ -1,4 +1,8 @@
-"""Parquet output for `guidelint export --format parquet` (needs the optional extra guidelint[parquet])."""
+"""Parquet output for `guidelint export --format parquet` (needs the optional extra guidelint[parquet]).
+
+No column has an Arrow map type: Hugging Face `datasets` does not load maps. Answer parts of unknown
+labels (`other`) are lists of {label, texts} structs, as in the JSON export; the two values that have no
+fixed shape, `metadata.extra` (any front matter) and an issue's `fix`, are JSON text."""
 from __future__ import annotations
 
 from typing import Any
@@ -18,23 +22,23 @@ def _pyarrow() -> Any:
 def schema(unit: str) -> Any:
     pa = _pyarrow()
     texts = pa.list_(pa.string())
-    other = pa.map_(pa.string(), texts)
+    other = pa.list_(pa.struct([("label", pa.string()), ("texts", texts)]))
     picture = pa.struct([("url", pa.string()), ("alt", pa.string())])
     metadata = pa.struct([
         ("term", pa.string()), ("description", pa.string()), ("category", pa.string()), ("vertical", pa.string()),
         ("pubDate", pa.string()), ("modDate", pa.string()), ("author", pa.string()), ("avatar", picture),
-        ("image", picture), ("tags", texts), ("extra_json", pa.string()),
+        ("image", picture), ("tags", texts), ("extra", pa.string()),
     ])
     example = pa.struct([("title", pa.string()), ("text", pa.string()), ("context", pa.string()),
                          ("approach", pa.string()), ("outcome", pa.string()), ("other", other)])
     question = [("number", pa.int32()), ("group", pa.string()), ("text", pa.string()), ("line", pa.int32()),
                 ("examples", pa.list_(example)), ("outcomes", texts), ("best_practices", texts),
                 ("pitfalls", texts), ("follow_ups", texts), ("other", other)]
-    source = pa.struct([("path", pa.string()), ("sha256", pa.string())])
+    source = pa.struct([("path", pa.string()), ("sha256", pa.string()), ("normalized_sha256", pa.string())])
     issue = pa.struct([("path", pa.string()), ("line", pa.int32()), ("column", pa.int32()),
                        ("end_line", pa.int32()), ("end_column", pa.int32()), ("code", pa.string()),
                        ("rule", pa.string()), ("severity", pa.string()), ("message", pa.string()),
-                       ("fixable", pa.bool_())])
+                       ("fixable", pa.bool_()), ("fix", pa.string())])
     head = [("unit", pa.string()), ("id", pa.string())]
     tail = [("guidelint_version", pa.string()), ("schema_version", pa.string()), ("issues", pa.list_(issue))]
     if unit == "question":
@@ -51,12 +55,12 @@ def _row(record: dict[str, Any]) -> dict[str, Any]:
 
     row = dict(record)
     metadata = dict(row["metadata"])
-    metadata["extra_json"] = json.dumps(metadata.pop("extra"), sort_keys=True, ensure_ascii=False)
+    metadata["extra"] = json.dumps(metadata["extra"], sort_keys=True, ensure_ascii=False)
     tags = metadata.get("tags")
     metadata["tags"] = [str(tag) for tag in tags] if isinstance(tags, list) else None
     row["metadata"] = metadata
-    row["issues"] = [{k: v for k, v in issue.items() if k != "fix"} for issue in row.get("issues", [])] \
-        if "issues" in row else None
+    row["issues"] = [{**issue, "fix": None if issue["fix"] is None else json.dumps(issue["fix"], sort_keys=True)}
+                     for issue in row["issues"]] if "issues" in row else None
     return row
 
 
@@ -74,25 +78,20 @@ def write_batch(parquet_writer: Any, records: list[dict[str, Any]], unit: str) -
 
 
 def read(path: str) -> list[dict[str, Any]]:
-    """Rows back as export records (maps to dicts, extra_json to extra): used by the round-trip test."""
+    """Rows back as export records (JSON text back to values): used by the round-trip test."""
     import json
 
     _pyarrow()
     import pyarrow.parquet as pq
 
-    def unmap(value: Any) -> Any:
-        return dict(value) if isinstance(value, list) else value
-
     records = []
     for row in pq.read_table(path).to_pylist():
         metadata = row["metadata"]
-        metadata["extra"] = json.loads(metadata.pop("extra_json"))
-        questions = row["questions"] if row["unit"] == "guide" else [row]
-        for question in questions:
-            question["other"] = unmap(question["other"])
-            for example in question["examples"]:
-                example["other"] = unmap(example["other"])
+        metadata["extra"] = json.loads(metadata["extra"])
         if row["issues"] is None:
             del row["issues"]
+        else:
+            for issue in row["issues"]:
+                issue["fix"] = None if issue["fix"] is None else json.loads(issue["fix"])
         records.append(row)
     return records
