@@ -14,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from .config import DEFAULT_INCLUDE, KINDS, Collection, Config, resolve_rules
+from .config import KINDS, Collection, Config, resolve_rules
 from .diagnostics import Severity
 from .errors import ConfigError
 from .rules import REGISTRY

@@ -11,7 +11,6 @@ import logging
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer

@@ -24,8 +24,6 @@ for citation tokens, zero-width characters and front matter values (the line is 
 from __future__ import annotations
 
 import re
-
-import bisect
 from collections.abc import Callable, Iterator
 
 from ..diagnostics import Edit, Finding, Fix, Severity
