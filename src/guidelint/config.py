@@ -210,16 +210,9 @@ def resolve_rules(names: Iterable[str]) -> list[str]:
     return codes
 
 
-def find_config(start: Path) -> Path | None:
-    """The nearest guidelint.toml, or pyproject.toml with a [tool.guidelint] table, in `start` or above."""
-    for folder in [start, *start.parents]:
-        found = config_in(folder)
-        if found is not None:
-            return found
-    return None
-
-
 def config_in(folder: Path) -> Path | None:
+    """The config file in `folder` itself: guidelint.toml, or pyproject.toml with [tool.guidelint].
+    (Walking up from a file is project.Project's job, once per folder.)"""
     candidate = folder / "guidelint.toml"
     if candidate.is_file():
         return candidate
@@ -232,17 +225,6 @@ def config_in(folder: Path) -> Path | None:
         if re.search(r"(?m)^\s*\[\s*tool\s*\.\s*guidelint\s*[\].]", text):
             return candidate
     return None
-
-
-def load(path: Path | None = None, *, start: Path | None = None) -> Config:
-    """The configuration in `path`, or in the nearest config file above `start` (default: the working
-    folder); the defaults when there is none."""
-    from .configfile import read
-
-    path = path or find_config((start or Path.cwd()).absolute())
-    if path is None:
-        return Config(root=project_root_without_config((start or Path.cwd()).absolute()))
-    return read(path)
 
 
 def project_root_without_config(start: Path) -> Path:
