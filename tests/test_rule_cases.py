@@ -35,15 +35,15 @@ def test_rule_case(slug: str, case: dict) -> None:
     config = Config(select=(slug,), options={rule.code: case.get("options", {})})
     linter = Linter(config)
     text = _input(case)
-    result = linter.lint_source(decode(text.encode("utf-8"), "case.md"))
+    result = linter.lint_source(decode(text.encode("utf-8"), case.get("path", "case.md")))
     found = [[d.line, d.column, d.message] for d in result.diagnostics]
     assert found == case["findings"]
     assert all(d.code == rule.code and d.slug == slug for d in result.diagnostics)
-    fixed = fix_source(linter, decode(text.encode("utf-8"), "case.md"), unsafe=case.get("unsafe", False))
+    fixed = fix_source(linter, decode(text.encode("utf-8"), case.get("path", "case.md")), unsafe=case.get("unsafe", False))
     assert fixed.refused == []
     if "fixed" in case:
         assert fixed.text == case["fixed"]
-        again = fix_source(linter, decode(fixed.text.encode("utf-8"), "case.md"), unsafe=case.get("unsafe", False))
+        again = fix_source(linter, decode(fixed.text.encode("utf-8"), case.get("path", "case.md")), unsafe=case.get("unsafe", False))
         assert again.text == fixed.text  # idempotent
         assert not [d for d in again.remaining if d.fix and (d.fix.safe or case.get("unsafe"))]
     else:
