@@ -55,3 +55,17 @@ def test_what_pyyaml_refuses_is_refused(text: str) -> None:
         _pyyaml(text)
     with pytest.raises(yamlnodes.YamlProblem):
         yamlnodes.load(text)
+
+
+def test_refused_characters_are_exactly_those_yaml_does_not_allow() -> None:
+    """_NOT_YAML names the refused characters; YAML 1.1/1.2 names the allowed ones. Every code point,
+    checked against the set as the YAML spec writes it (the complement of the printable set)."""
+    import re
+
+    printable_complement = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+    differing = [code for code in range(0x110000) if code != 0xFEFF and
+                 bool(yamlnodes._NOT_YAML.match(chr(code))) != bool(printable_complement.match(chr(code)))]
+    assert differing == []
+    # a byte order mark only at the start of a line
+    assert yamlnodes._NOT_YAML.search("a: \ufeffb\n") is None
+    assert [m.start() for m in yamlnodes._NOT_YAML.finditer("\ufeffa\n\ufeffb\r\ufeffc")] == [0, 3, 6]
