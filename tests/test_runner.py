@@ -423,7 +423,7 @@ def test_worker_processes_start_only_for_enough_text(tmp_path, monkeypatch) -> N
     """runner.pool_pays: more than one job, two files a worker, and POOL_MIN_BYTES of guides in all
     (measured: below a few MB, two workers on 2 cores were slower than one)."""
     monkeypatch.delenv("GUIDELINT_POOL_MIN_BYTES")
-    assert runner.POOL_MIN_BYTES == 4_000_000
+    assert runner.POOL_MIN_BYTES == 6_000_000
     files = []
     for index in range(8):
         path = tmp_path / f"{index}.md"

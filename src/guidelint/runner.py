@@ -225,14 +225,15 @@ def run(linter: Linter, files: list[str], mode: Mode, *, jobs: int, cache: Resul
 
 # Worker processes pay for themselves only on enough work. Starting two (importing multiprocessing and
 # concurrent.futures, forking, sending every result back pickled) cost 60-100 ms more than running
-# in the process, and a realistic guide (8-15 KB) costs ~2.5 ms to check. Measured with
-# bench/pool_threshold.py (realistic guides, --no-cache, 2 cores, fastest of 3 rounds, 1 job / 2 jobs):
-# 4 files (54 KB) 117 / 175 ms, 64 (0.8 MB) 264 / 427 ms, 128 (1.6 MB) 324 / 422 ms, 256 (3.3 MB)
-# 635 / 688 ms, 512 (6.6 MB) 1054 / 1049 ms, 1024 (13 MB) 2050 / 1840 ms. The machine was shared (load
-# 2 on 2 cores), which moves the crossover later than on an idle one; the issue's own runs found two
-# workers slower up to 358 files too. Counted in bytes, not files: the work grows with the text. (An
+# in the process, and a realistic guide (8-15 KB) costs ~2-2.5 ms to check. Measured with
+# bench/pool_threshold.py (realistic guides, --no-cache, 2 cores, fastest of 3 and of 5 rounds;
+# 1 job / 2 jobs): 8 files (113 KB) 124 / 182 ms, 64 (0.8 MB) 216 / 277 ms, 256 (3.3 MB) 532 / 615 ms,
+# 384 (4.9 MB) 772 / 886 ms, 512 (6.6 MB) 985 / 1121 ms and 1054 / 1049 ms, 768 (9.9 MB) 1716 / 1619 ms,
+# 1024 (13 MB) 2050 / 1840 ms and 1851 / 1850 ms. The machine was shared (load 2 to 4 on 2 cores),
+# which moves the crossover later than on an idle one; the issue's own runs found two workers slower
+# up to 358 files (~4.6 MB) too. Counted in bytes, not files: the work grows with the text. (An
 # export costs about twice a check per guide, so its crossover comes earlier: this is on the safe side.)
-POOL_MIN_BYTES = 4_000_000
+POOL_MIN_BYTES = 6_000_000
 
 
 def _pool_min_bytes() -> int:
