@@ -89,3 +89,13 @@ print(len(differing))
 """
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "0"
+
+
+def test_surrogate_search_is_the_character_range() -> None:
+    """_SURROGATE finds a character exactly when one is in U+D800..U+DFFF (every code point), and an
+    escaped surrogate in a double-quoted scalar is still refused."""
+    assert [code for code in range(0x110000)
+            if (yamlnodes._SURROGATE.search(f"ab{chr(code)}c") is not None) != (0xD800 <= code <= 0xDFFF)] == []
+    with pytest.raises(yamlnodes.YamlProblem, match="invalid Unicode character escape"):
+        yamlnodes.load('a: "x\\ud800y"\n')
+    assert yamlnodes.load('a: "x\\u00e9y"\n').data == {"a": "x\u00e9y"}
