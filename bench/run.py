@@ -9,10 +9,12 @@ Scenarios: the issue's reference pipeline rebuilt (bench/reference.py: read, YAM
 validation, pyromark; it calibrates this machine against the issue's 2.9 s), cold check of the whole
 corpus (all cores, then --jobs 1), warm check (result cache), one file (as pre-commit runs it), export,
 markdownlint-cli2 on the same corpus for a ratio measured in the same run (installed from the npm
-registry into bench/.tools when npm is present), and instructions per guide counted by valgrind
-(bench/instructions.py), which this shared machine's noise cannot move.
+registry into bench/.tools when npm is present), rumdl (Rust, Markdown style rules only; from PATH, or
+installed from PyPI into bench/.tools/venv) cold on the corpus, taking turns with the reference and
+guidelint, and on one file, and instructions per guide counted by valgrind (bench/instructions.py),
+which this shared machine's noise cannot move.
 Each scenario is a fresh process; peak memory is that process tree's maximum resident set size.
-With --repeat N, the reference, cold, warm and export runs take turns N times; each row shows the
+With --repeat N, the reference, cold, warm, export and rumdl runs take turns N times; each row shows the
 fastest of its N runs, and the ratios are given for the fastest runs, for each round and their median
 (a round's runs share the machine's mood, so its ratio is the fairer one).
 """
@@ -43,8 +45,8 @@ _MEASURE = (
 )
 
 
-SCENARIOS = ("reference", "cold", "warm", "jobs1", "one", "export", "markdownlint", "markdownlint-one",
-             "instructions")
+SCENARIOS = ("reference", "cold", "warm", "jobs1", "one", "export", "rumdl", "rumdl-one", "markdownlint",
+             "markdownlint-one", "instructions")
 
 
 def _markdownlint() -> str | None:
@@ -60,6 +62,20 @@ def _markdownlint() -> str | None:
     if not binary.exists():
         subprocess.run([npm, "install", "--silent", "--no-audit", "--no-fund", "--prefix", str(tools),
                         "markdownlint-cli2"], check=False, capture_output=True)
+    return str(binary) if binary.exists() else None
+
+
+def _rumdl() -> str | None:
+    """rumdl from PATH, or installed from PyPI into a virtual environment in bench/.tools once."""
+    found = shutil.which("rumdl")
+    if found:
+        return found
+    venv = HERE / ".tools" / "venv"
+    binary = venv / "bin" / "rumdl"
+    if not binary.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=False, capture_output=True)
+        subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "rumdl"], check=False,
+                       capture_output=True)
     return str(binary) if binary.exists() else None
 
 
@@ -112,6 +128,11 @@ def main() -> None:
     floor = time.perf_counter() - start
     print(f"read floor (warm page cache, one process): {floor:.3f} s")
     rounds: dict[str, list[tuple[float, float, int]]] = {}  # scenario -> (wall, peak, exit) per round
+    rumdl = _rumdl() if wanted & {"rumdl", "rumdl-one"} else None
+    if wanted & {"rumdl", "rumdl-one"} and rumdl is None:
+        print("rumdl not available (not on PATH, and pip could not install it): no ratio this run")
+    # its defaults, no config file of the corpus's folder, no result cache: a cold run as guidelint's
+    rumdl_check = [rumdl, "check", "--no-config", "--no-cache", "--silent"] if rumdl else []
     for _ in range(args.repeat):  # the scenarios take turns, so a slow spell of the machine hits them all
         cache = tempfile.mkdtemp(prefix="guidelint-bench-cache-")
         check = [guidelint, "check", "--format", "json", "--exit-zero", "--cache-dir", cache, *args.extra]
@@ -122,11 +143,13 @@ def main() -> None:
         if "warm" in wanted:
             rounds.setdefault("warm", []).append(measure([*check, str(corpus)]))
         shutil.rmtree(cache, ignore_errors=True)
+        if rumdl and "rumdl" in wanted:
+            rounds.setdefault("rumdl", []).append(measure([*rumdl_check, str(corpus)]))
         if "export" in wanted:
             rounds.setdefault("export", []).append(
                 measure([guidelint, "export", "--include-invalid", "-o", os.devnull, str(corpus)]))
     names = {"reference": "reference pipeline", "cold": "check (cold)", "warm": "check (warm, cached)",
-             "export": "export"}
+             "export": "export", "rumdl": "rumdl (cold)"}
     best: dict[str, dict] = {}
     for key, runs in rounds.items():
         wall, peak, code = min(runs)
@@ -134,6 +157,8 @@ def main() -> None:
         best[key]["runs_s"] = [round(run[0], 3) for run in runs]
         rows.append(best[key])
     for top, bottom, label in (("cold", "reference", "guidelint cold / reference pipeline"),
+                               ("cold", "rumdl", "guidelint cold / rumdl"),
+                               ("rumdl", "reference", "rumdl / reference pipeline"),
                                ("export", "cold", "export / cold check")):
         if top in rounds and bottom in rounds:
             each = [a[0] / b[0] for a, b in zip(rounds[top], rounds[bottom])]
@@ -151,6 +176,12 @@ def main() -> None:
         wall, peak, code = min(measure([guidelint, "check", "--exit-zero", "--no-cache", str(files[0])])
                                for _ in range(5))
         rows.append(report("check (one file)", wall, peak, 1, files[0].stat().st_size, code))
+    if rumdl and "rumdl-one" in wanted:
+        wall, peak, code = min(measure([*rumdl_check, str(files[0])]) for _ in range(5))
+        rows.append(report("rumdl (one file)", wall, peak, 1, files[0].stat().st_size, code))
+        one = next((row for row in rows if row["scenario"] == "check (one file)"), None)
+        if one:
+            print(f"guidelint / rumdl, one file: {one['wall_s'] / wall:.1f}x")
     markdownlint = _markdownlint() if wanted & {"markdownlint", "markdownlint-one"} else None
     if markdownlint and "markdownlint" in wanted:
         wall, peak, code = measure([markdownlint, "*.md", "#node_modules"], cwd=corpus)

@@ -39,3 +39,13 @@ def _private_cache_key_home(tmp_path_factory):
     patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache-home")))
     yield
     patch.undo()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _worker_pool_for_small_runs():
+    """guidelint starts worker processes only for a few MB of guides (runner.POOL_MIN_BYTES); the tests'
+    folders are small, and those that pass --jobs 2 mean to run workers."""
+    patch = pytest.MonkeyPatch()
+    patch.setenv("GUIDELINT_POOL_MIN_BYTES", "0")
+    yield
+    patch.undo()

@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import time
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -416,3 +417,50 @@ def test_random_edits_settings_and_damage_never_give_a_cached_wrong_answer(tmp_p
         selection = chance.choice(selections)
         warm = check("--cache-dir", str(cache_dir), *selection, str(folder))
         assert warm == check("--no-cache", *selection, str(folder)), (step, guide.name, selection)
+
+
+def test_worker_processes_start_only_for_enough_text(tmp_path, monkeypatch) -> None:
+    """runner.pool_pays: more than one job, two files a worker, and POOL_MIN_BYTES of guides in all
+    (measured: below a few MB, two workers on 2 cores were slower than one)."""
+    monkeypatch.delenv("GUIDELINT_POOL_MIN_BYTES")
+    assert runner.POOL_MIN_BYTES == 6_000_000
+    files = []
+    for index in range(8):
+        path = tmp_path / f"{index}.md"
+        path.write_bytes(b"x" * 1_000)
+        files.append(str(path))
+    assert not runner.pool_pays(files, 2)  # 8 KB: pre-commit's few files run in the process
+    assert runner.pool_pays(files, 2, min_bytes=8_000)
+    assert not runner.pool_pays(files, 2, min_bytes=8_001)
+    assert not runner.pool_pays(files, 1, min_bytes=0)  # one job: never
+    assert not runner.pool_pays(files[:3], 2, min_bytes=0)  # fewer than two files a worker
+    assert runner.pool_pays(files[:4], 2, min_bytes=0)
+    assert not runner.pool_pays([*files, str(tmp_path / "gone.md")], 2, min_bytes=8_001)  # missing: 0 bytes
+    big = tmp_path / "big.md"
+    big.write_bytes(b"x" * runner.POOL_MIN_BYTES)
+    assert runner.pool_pays([str(big), *files[:3]], 2)
+    monkeypatch.setenv("GUIDELINT_POOL_MIN_BYTES", "0")  # the tests' and bench's override
+    assert runner.pool_pays(files, 2)
+    monkeypatch.setenv("GUIDELINT_POOL_MIN_BYTES", "lots")  # not a number: the default
+    assert not runner.pool_pays(files, 2)
+
+
+def test_a_small_run_with_two_jobs_starts_no_worker(tmp_path, monkeypatch) -> None:
+    monkeypatch.delenv("GUIDELINT_POOL_MIN_BYTES")
+    guide = (SAMPLES / "variant-a-customer-success-manager.md").read_bytes()
+    for index in range(6):
+        (tmp_path / f"{index}.md").write_bytes(guide + b"\nA trailing blank.  \n")
+    started = []
+
+    def pool(work, items, **options):  # a stand-in that counts its starts and works in this process
+        started.append(options["jobs"])
+        return map(work, items)
+
+    monkeypatch.setattr("guidelint.pool.ordered_map", pool)
+    command = ["check", "--no-cache", "--format", "json", "--jobs", "2", str(tmp_path)]
+    alone = CliRunner().invoke(main, command, catch_exceptions=False).stdout
+    assert started == [] and sorted({Path(finding["path"]).name for finding in json.loads(alone)}) == \
+        [f"{index}.md" for index in range(6)]
+    monkeypatch.setenv("GUIDELINT_POOL_MIN_BYTES", "0")
+    assert CliRunner().invoke(main, command, catch_exceptions=False).stdout == alone
+    assert started == [2]

@@ -55,3 +55,47 @@ def test_what_pyyaml_refuses_is_refused(text: str) -> None:
         _pyyaml(text)
     with pytest.raises(yamlnodes.YamlProblem):
         yamlnodes.load(text)
+
+
+def test_refused_characters_are_exactly_those_yaml_does_not_allow() -> None:
+    """_NOT_YAML names the refused characters; YAML 1.1/1.2 names the allowed ones. Every code point,
+    checked against the set as the YAML spec writes it (the complement of the printable set)."""
+    import re
+
+    printable_complement = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+    differing = [code for code in range(0x110000) if code != 0xFEFF and
+                 bool(yamlnodes._NOT_YAML.match(chr(code))) != bool(printable_complement.match(chr(code)))]
+    assert differing == []
+    # a byte order mark only at the start of a line
+    assert yamlnodes._NOT_YAML.search("a: \ufeffb\n") is None
+    assert [m.start() for m in yamlnodes._NOT_YAML.finditer("\ufeffa\n\ufeffb\r\ufeffc")] == [0, 3, 6]
+
+
+def test_pyyaml_reader_gets_the_same_characters_compiled_the_short_way() -> None:
+    """yamlnodes hands PyYAML's reader its printable-character pattern ready compiled (in re's cache):
+    in a fresh process, the reader's pattern is the short one and refuses exactly what PyYAML's refuses."""
+    import subprocess
+    import sys
+
+    script = """
+import re, sys
+import guidelint.yamlnodes
+from yaml.reader import Reader
+spec = re.compile("(?:[^\\x09\\x0A\\x0D\\x20-\\x7E\\x85\\xA0-\\uD7FF\\uE000-\\uFFFD\\U00010000-\\U0010ffff])")  # not cached
+assert Reader.NON_PRINTABLE.pattern.startswith("[\\x00") or sys.version_info >= (3, 14)
+differing = [code for code in range(0x110000)
+             if bool(Reader.NON_PRINTABLE.match(chr(code))) != bool(spec.match(chr(code)))]
+print(len(differing))
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "0"
+
+
+def test_surrogate_search_is_the_character_range() -> None:
+    """_SURROGATE finds a character exactly when one is in U+D800..U+DFFF (every code point), and an
+    escaped surrogate in a double-quoted scalar is still refused."""
+    assert [code for code in range(0x110000)
+            if (yamlnodes._SURROGATE.search(f"ab{chr(code)}c") is not None) != (0xD800 <= code <= 0xDFFF)] == []
+    with pytest.raises(yamlnodes.YamlProblem, match="invalid Unicode character escape"):
+        yamlnodes.load('a: "x\\ud800y"\n')
+    assert yamlnodes.load('a: "x\\u00e9y"\n').data == {"a": "x\u00e9y"}

@@ -57,6 +57,8 @@ class Collection:
 
 @dataclass(frozen=True)
 class Config:
+    """The effective settings of one file: rule selection, severities, options, kind and data paths."""
+
     select: tuple[str, ...] | None = None
     extend_select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()

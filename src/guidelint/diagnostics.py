@@ -34,6 +34,8 @@ class Edit:
 
 @dataclass(frozen=True)
 class Fix:
+    """How to repair one finding: text edits, safe or unsafe."""
+
     description: str
     edits: tuple[Edit, ...]
     safe: bool = True

@@ -26,6 +26,8 @@ UNUSED_SUPPRESSION = "GL005"
 
 @dataclass
 class LintResult:
+    """One file's findings, with what the fixer and the corpus rules need of it."""
+
     path: str
     source: Source
     document: Document

@@ -14,6 +14,8 @@ from .errors import ConfigError
 
 @dataclass(frozen=True)
 class SchemaError:
+    """One schema violation: where in the instance, and what is wrong."""
+
     path: tuple[Any, ...]  # where in the instance
     message: str
     missing_key: str | None = None  # for `required` errors: the key that is missing

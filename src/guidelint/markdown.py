@@ -133,6 +133,8 @@ class Spans:
 
 @dataclass
 class Tree:
+    """The parsed body: its root node, and where nesting first went too deep."""
+
     root: Node
     too_deep_at: int | None = None  # offset of the first element nested deeper than MAX_DEPTH
     code_spans: list[tuple[int, int]] = field(default_factory=list)  # code and HTML blocks, in order

@@ -15,6 +15,8 @@ EMPTY_FRONT_MATTER = "front matter is empty"  # `---` then `---`: Jekyll's way t
 
 @dataclass(frozen=True)
 class Heading:
+    """A heading: its level, plain text and character range."""
+
     level: int
     text: str
     start: int
@@ -42,6 +44,8 @@ class Entry:
 
 @dataclass
 class Example:
+    """A worked example inside an answer, with its labelled parts."""
+
     title: str | None
     text: str
     markdown: str
@@ -64,6 +68,8 @@ class Part:
 
 @dataclass
 class Answer:
+    """A question's answer, split into its labelled parts."""
+
     examples: list[Example] = field(default_factory=list)
     outcomes: list[Entry] = field(default_factory=list)
     best_practices: list[Entry] = field(default_factory=list)
@@ -80,6 +86,8 @@ class Answer:
 
 @dataclass
 class Group:
+    """A question group heading (behavioural, technical, ...)."""
+
     name: str  # the heading text as written
     key: str | None  # the canonical group name, None when not an allowed group
     heading: Heading
@@ -87,6 +95,8 @@ class Group:
 
 @dataclass
 class Question:
+    """One question with its answer."""
+
     number: int | None
     number_span: tuple[int, int] | None  # where the number is written, for renumbering
     text: str
@@ -100,6 +110,8 @@ class Question:
 
 @dataclass
 class Document:
+    """A parsed guide: front matter, headings, questions and the spans that are not prose."""
+
     path: str
     source: Source
     front_matter: FrontMatter | None

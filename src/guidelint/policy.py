@@ -31,6 +31,8 @@ def normalize_label(label: str) -> tuple[str, int | None]:
 
 @dataclass(frozen=True)
 class Category:
+    """A category of the image taxonomy."""
+
     name: str
     image_url: str | None
     image_alt: str | None
@@ -54,6 +56,8 @@ class Artifact:
 
 @dataclass(frozen=True)
 class Policy:
+    """The content policy of rules/*.yaml, compiled for the rules."""
+
     answer_labels: frozenset[str]
     part_labels: dict[str, str]  # normalized label -> part kind
     example_containers: frozenset[str]

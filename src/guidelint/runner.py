@@ -223,6 +223,46 @@ def run(linter: Linter, files: list[str], mode: Mode, *, jobs: int, cache: Resul
             yield outcome
 
 
+# Worker processes pay for themselves only on enough work. Starting two (importing multiprocessing and
+# concurrent.futures, forking, sending every result back pickled) cost 60-100 ms more than running
+# in the process, and a realistic guide (8-15 KB) costs ~2-2.5 ms to check. Measured with
+# bench/pool_threshold.py (realistic guides, --no-cache, 2 cores, fastest of 3 and of 5 rounds;
+# 1 job / 2 jobs): 8 files (113 KB) 124 / 182 ms, 64 (0.8 MB) 216 / 277 ms, 256 (3.3 MB) 532 / 615 ms,
+# 384 (4.9 MB) 772 / 886 ms, 512 (6.6 MB) 985 / 1121 ms and 1054 / 1049 ms, 768 (9.9 MB) 1716 / 1619 ms,
+# 1024 (13 MB) 2050 / 1840 ms and 1851 / 1850 ms. The machine was shared (load 2 to 4 on 2 cores),
+# which moves the crossover later than on an idle one; the issue's own runs found two workers slower
+# up to 358 files (~4.6 MB) too. Counted in bytes, not files: the work grows with the text. (An
+# export costs about twice a check per guide, so its crossover comes earlier: this is on the safe side.)
+POOL_MIN_BYTES = 6_000_000
+
+
+def _pool_min_bytes() -> int:
+    """POOL_MIN_BYTES, or GUIDELINT_POOL_MIN_BYTES from the environment: the tests set it to 0 so that
+    their small folders still run in worker processes, and bench/pool_threshold.py measures with it."""
+    try:
+        return int(os.environ.get("GUIDELINT_POOL_MIN_BYTES", POOL_MIN_BYTES))
+    except ValueError:
+        return POOL_MIN_BYTES
+
+
+def pool_pays(files: list[str], jobs: int, *, min_bytes: int | None = None) -> bool:
+    """Whether checking `files` in `jobs` worker processes beats doing it in this one: more than one
+    job, two files a worker at least, and POOL_MIN_BYTES of text in all. Stops adding sizes as soon
+    as the threshold is reached, so a large run pays a stat for only the first few hundred files."""
+    threshold = _pool_min_bytes() if min_bytes is None else min_bytes
+    if jobs <= 1 or len(files) < 2 * jobs:
+        return False
+    total = 0
+    for path in files:
+        if total >= threshold:
+            return True
+        try:
+            total += os.stat(path).st_size
+        except OSError:  # (reading it will report the problem; it costs nothing to check)
+            continue
+    return total >= threshold
+
+
 def parallel_map(function: Callable[[Linter, str, Any], Any], linter: Linter, files: list[str], argument: Any, *,
                  jobs: int) -> Iterator[Any]:
     """function(linter, path, argument) for each file, in worker processes, results in input order.
@@ -230,7 +270,7 @@ def parallel_map(function: Callable[[Linter, str, Any], Any], linter: Linter, fi
     comes out as a WorkerError naming the file. Close the iterator when stopping early (see ordered_map)."""
     if files:
         linter.prepare()
-    if jobs <= 1 or len(files) < 2 * jobs:  # (the CLI runs all of this inside gc_tuned)
+    if not pool_pays(files, jobs):  # (the CLI runs all of this inside gc_tuned)
         for path in files:
             yield _work((function, path, argument), linter)
         return

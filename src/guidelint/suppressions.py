@@ -22,6 +22,8 @@ _DIRECTIVE = re.compile(r"<!--\s*guidelint-(disable-next-line|disable-file|disab
 
 @dataclass
 class Directive:
+    """One suppression comment."""
+
     kind: str
     names: tuple[str, ...]
     codes: frozenset[str] | None  # None: every rule
@@ -33,6 +35,8 @@ class Directive:
 
 @dataclass
 class Suppressions:
+    """A document's suppression comments, and which of them were used."""
+
     directives: list[Directive] = field(default_factory=list)
 
     def apply(self, diagnostics: list[Diagnostic]) -> list[Diagnostic]:

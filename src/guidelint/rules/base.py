@@ -58,6 +58,8 @@ CorpusMessage = Callable[[CorpusEntry, str, CorpusEntry], str]  # (entry, first 
 
 @dataclass(frozen=True)
 class Rule:
+    """A rule's registry entry: code, slug, severity, check and documentation."""
+
     code: str
     slug: str
     severity: Severity
