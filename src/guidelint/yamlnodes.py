@@ -10,25 +10,10 @@ import datetime as _dt
 import json
 import math
 import re
-import sys
 from dataclasses import dataclass, field
 from typing import Any
 
-# Characters YAML refuses: C0 and C1 controls but tab, line feed, carriage return and NEL; DEL;
-# surrogates; U+FFFE and U+FFFF. The complement of what YAML allows, written as a short list: compiling
-# the complement itself walks every allowed code point below U+10000 in Python (1.8 ms against 0.2 ms).
-# tests/test_yamlnodes.py checks it against the allowed set at every code point.
-_REFUSED = "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]"
-# PyYAML's pure-Python reader compiles that complement when yaml is imported (3.3 ms, a tenth of a
-# one-file run), though guidelint reads with the C loader. The same set, compiled the short way, is put
-# in re's cache under the reader's pattern first, so the import finds it there: the reader gets a
-# pattern that matches exactly the same characters. Only where re keeps that cache as a dict keyed by
-# (type, pattern, flags), as CPython 3.10 to 3.13 do; anywhere else the import compiles it as before.
-_PYYAML_PRINTABLE = "[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010ffff]"
-if "yaml" not in sys.modules and isinstance(getattr(re, "_cache", None), dict):
-    re._cache.setdefault((str, _PYYAML_PRINTABLE, 0), re.compile(_REFUSED))  # type: ignore[attr-defined]
-
-import yaml  # noqa: E402
+import yaml
 
 try:  # the C loader is a hard requirement of speed, but keep working where libyaml is missing
     from yaml import CSafeLoader as SafeLoader
@@ -195,7 +180,11 @@ def _check_tree(root: Any) -> list[tuple[str, int]]:
 # What YAML allows (both loaders agree on the set, not on how they report the rest: the pure-Python one
 # raised from its constructor, outside any handler). A byte order mark at the start of a line is
 # skipped by libyaml and kept by the Python loader: refused too, being invisible and never meant.
-_NOT_YAML = re.compile(_REFUSED + "|(?:^|(?<=[\n\r]))\ufeff")
+# The set is written as what is refused (C0 and C1 controls but tab, line feed, carriage return and
+# NEL; DEL; surrogates; U+FFFE and U+FFFF), not as the complement of what is allowed: the same
+# characters (tests/test_yamlnodes.py checks every code point), but compiling the complement walks
+# every allowed code point below U+10000 in Python, 1.8 ms of every start against 0.2 ms.
+_NOT_YAML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]|(?:^|(?<=[\n\r]))\ufeff")
 
 
 _DIRECTIVE = re.compile(r"\A(?:[ \t]*(?:#[^\n]*)?\n)*%")
