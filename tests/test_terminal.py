@@ -309,3 +309,13 @@ def test_installed_command_in_a_pipe() -> None:
     forced = _guidelint(DEFECTS, env={"FORCE_COLOR": "1"})
     assert forced.stdout.startswith(BOLD.encode())
     assert _guidelint(DEFECTS, env={"FORCE_COLOR": "1", "NO_COLOR": "1"}).stdout == plain.stdout
+
+
+def test_diff_colours_removed_lines_that_look_like_headers() -> None:
+    from guidelint.colour import Palette
+
+    diff = "--- a/x\n+++ b/x\n@@ -1 +1 @@\n--- old\n+++ new\n same\n\\ No newline at end of file\n"
+    assert Palette().diff(diff).split("\n") == [
+        f"{BOLD}--- a/x{RESET}", f"{BOLD}+++ b/x{RESET}", f"{CYAN}@@ -1 +1 @@{RESET}", f"{RED}--- old{RESET}",
+        f"{GREEN}+++ new{RESET}", " same", "\\ No newline at end of file", ""]
+    assert Palette.plain().diff(diff) == diff

@@ -74,12 +74,13 @@ class Palette:
         return {Severity.ERROR: self.error, Severity.WARNING: self.warning, Severity.INFO: self.info}[severity]
 
     def diff(self, text: str) -> str:
-        """A unified diff with its headers, hunk lines, removals and additions coloured."""
+        """A unified diff of one file with its headers, hunk lines, removals and additions coloured (its
+        first two lines are the headers: a removed line reading "-- x" is a removal)."""
         if not self.enabled:
             return text
         lines = []
-        for line in text.split("\n"):
-            if line.startswith(("--- ", "+++ ")):
+        for number, line in enumerate(text.split("\n")):
+            if number < 2 and line.startswith(("--- ", "+++ ")):
                 lines.append(self.paint(self.diff_header, line))
             elif line.startswith("@@"):
                 lines.append(self.paint(self.hunk, line))
