@@ -4,6 +4,7 @@ and baselines; and the run does not keep its findings until the end."""
 from __future__ import annotations
 
 import gc
+import os
 import json
 import shutil
 import sys
@@ -142,3 +143,14 @@ def test_output_file_is_replaced_whole(corpus, tmp_path) -> None:
     check("--format", "json", "-o", str(out), str(corpus))
     assert out.read_text(encoding="utf-8") == _whole_run_report([str(corpus)], "json")
     assert [p.name for p in tmp_path.iterdir()] == ["report.json"]  # no temporary file left
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full on this system")
+@pytest.mark.parametrize("paths", [["sample_guides"], ["corpus"]])
+def test_output_file_that_cannot_take_the_report_is_one_line(corpus, paths) -> None:
+    """Disk full while the report is written (a large one fails in the middle of the run, a small one
+    when it is flushed at the end): one line, exit 2, no traceback."""
+    paths = [str(corpus) if path == "corpus" else path for path in paths]
+    result = check("--format", "json", "-o", "/dev/full", *paths)
+    assert result.exit_code == 2
+    assert result.stderr == "guidelint: error: cannot write /dev/full: No space left on device\n"

@@ -278,7 +278,7 @@ def _report_run(project: Any, files: list[str], mode: Any, *, cache: Any, known:
 
     from . import colour, reporters
     from .interrupts import write_out
-    from .report_stream import ReportFile, Terminal
+    from .report_stream import ReportFile, ReportFileError, Terminal
     from .runner import CorpusFindings, Progress, default_jobs, run
 
     progress = Progress(len(files))
@@ -329,7 +329,8 @@ def _report_run(project: Any, files: list[str], mode: Any, *, cache: Any, known:
 
     warnings.showwarning = show_above
     try:
-        for outcome in run(project, files, mode, jobs=jobs or default_jobs(), cache=cache, progress=progress):
+        for position, outcome in enumerate(run(project, files, mode, jobs=jobs or default_jobs(), cache=cache,
+                                               progress=progress)):
             if outcome.diff or outcome.messages:
                 terminal.flush()
                 with progress.above():
@@ -342,7 +343,8 @@ def _report_run(project: Any, files: list[str], mode: Any, *, cache: Any, known:
             write_failed = write_failed or outcome.write_failed
             diagnostics = outcome.diagnostics
             if outcome.corpus:
-                diagnostics = diagnostics + corpus.add(outcome.path, outcome.corpus)
+                # (the run's own string for the path: the corpus keeps one for each first of a key)
+                diagnostics = diagnostics + corpus.add(files[position], outcome.corpus)
                 diagnostics.sort()  # (a file's own findings come sorted from the linter)
             if kept is not None:
                 kept.extend(diagnostics)
@@ -354,6 +356,9 @@ def _report_run(project: Any, files: list[str], mode: Any, *, cache: Any, known:
             for stream in streams:
                 stream.file(outcome.path, diagnostics)
         progress.close()
+    except ReportFileError as error:  # (the file removed its temporary file itself)
+        progress.close()
+        _fail(str(error))
     except BaseException:
         if report_file is not None:
             report_file.abort()
@@ -373,11 +378,10 @@ def _report_run(project: Any, files: list[str], mode: Any, *, cache: Any, known:
         for stream in streams:
             stream.end(totals)
         if report_file is not None:
-            try:
-                report_file.close()
-            except OSError as error:
-                _fail(f"cannot write {output_file}: {error.strerror or error}")
+            report_file.close()
         terminal.flush()
+    except ReportFileError as error:
+        _fail(str(error))
     except BaseException:
         if report_file is not None:
             report_file.abort()

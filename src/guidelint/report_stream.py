@@ -47,12 +47,17 @@ class Terminal:
             write_out(text)
 
 
+class ReportFileError(Exception):
+    """--output-file could not be written (disk full, gone): one line, exit 2, the old file kept."""
+
+
 class ReportFile:
     """--output-file, written as the run goes: into a temporary file in the same folder, renamed over the
     file by `close`; `abort` (or anything that ends the run first) removes it. A device or a pipe
     (/dev/stdout, a FIFO) is written in place. OSError when it cannot be made or written."""
 
     def __init__(self, path: str) -> None:
+        self.name = path  # as given, for messages
         self.path = path
         self.temporary: str | None = None
         target = replacement_target(path)
@@ -70,7 +75,11 @@ class ReportFile:
             raise
 
     def write(self, text: str) -> None:
-        self.handle.write(text)
+        try:
+            self.handle.write(text)
+        except OSError as error:
+            self.abort()
+            raise ReportFileError(f"cannot write {self.name}: {error.strerror or error}") from None
 
     def close(self) -> None:
         try:
@@ -84,6 +93,9 @@ class ReportFile:
                     os.replace(self.temporary, self.path)
                     forget(self.temporary)
                     self.temporary = None
+        except OSError as error:
+            self.abort()
+            raise ReportFileError(f"cannot write {self.name}: {error.strerror or error}") from None
         except BaseException:
             self.abort()
             raise
