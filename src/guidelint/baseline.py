@@ -51,17 +51,30 @@ def load(path: str) -> dict[str, Counter[str]]:
     return known
 
 
+class NewFindings:
+    """Baseline filtering file by file, as the run goes: each recorded finding hides at most one current
+    finding of its file, taken in run order (the order `filter_new` takes a sorted list in)."""
+
+    def __init__(self, known: dict[str, Counter[str]], *, key: Callable[[str], str] = _as_typed) -> None:
+        self.remaining = {path: Counter(counts) for path, counts in known.items()}
+        self.key = key
+        self.hidden = 0
+
+    def filter(self, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+        new = []
+        for d in diagnostics:
+            counts = self.remaining.get(self.key(d.path))
+            if counts is not None and counts[d.fingerprint] > 0:
+                counts[d.fingerprint] -= 1
+                self.hidden += 1
+            else:
+                new.append(d)
+        return new
+
+
 def filter_new(diagnostics: list[Diagnostic], known: dict[str, Counter[str]], *,
                key: Callable[[str], str] = _as_typed) -> tuple[list[Diagnostic], int]:
     """The findings not in the baseline, and how many were (files matched by `key`, as in `write`)."""
-    remaining = {path: Counter(counts) for path, counts in known.items()}
-    new = []
-    hidden = 0
-    for d in diagnostics:
-        counts = remaining.get(key(d.path))
-        if counts is not None and counts[d.fingerprint] > 0:
-            counts[d.fingerprint] -= 1
-            hidden += 1
-        else:
-            new.append(d)
-    return new, hidden
+    filtering = NewFindings(known, key=key)
+    new = filtering.filter(diagnostics)
+    return new, filtering.hidden

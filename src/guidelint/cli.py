@@ -118,9 +118,18 @@ def _check_options(function: Any) -> Any:
         click.option("--ignore", multiple=True, help="Skip these rules (codes or slugs)."),
         click.option("--format", "output_format", type=click.Choice(["text", "json", "github", "sarif", "junit"]),
                      default="text", show_default=True, help="Output format."),
-        click.option("--output-file", type=click.Path(dir_okay=False), default=None,
-                     help="Write the report there (in --format); the terminal still gets the text report."),
-        click.option("--statistics", is_flag=True, help="Print a count per rule instead of each finding."),
+        click.option("-o", "--output-file", type=click.Path(dir_okay=False), default=None,
+                     help="Write the report there (in --format, never coloured); the terminal still gets the "
+                          "text report (with --quiet: its summary line)."),
+        click.option("--statistics", is_flag=True,
+                     help="Print a count per rule instead of each finding (--format text or json)."),
+        click.option("-q", "--quiet", is_flag=True,
+                     help="Print only the summary line of the text report, and nothing when there is "
+                          "nothing to report; the exit code is the same."),
+        click.option("--color", "color", type=click.Choice(["auto", "always", "never"]), default="auto",
+                     show_default=True,
+                     help="Colour the text report and diffs: auto is on a terminal only, unless NO_COLOR "
+                          "or FORCE_COLOR is set (non-empty)."),
         click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False), default=None,
                      help="Report only findings that are not in this baseline file."),
         click.option("--write-baseline", type=click.Path(dir_okay=False), default=None,
@@ -212,11 +221,9 @@ def _run(paths: tuple[str, ...], select: tuple[str, ...], extend_select: tuple[s
          config_path: str | None, unsafe_fixes: bool, diff: bool, fix_only: bool, jobs: int | None,
          no_cache: bool, cache_dir: str | None, output_file: str | None, statistics: bool, baseline_path: str | None,
          write_baseline: str | None, force_exclude: bool, from_stdin: bool, stdin_filename: str | None,
-         files_from: str | None = None, fix: bool = False) -> int:
-    from .interrupts import write_out
-    from .reporters import REPORTERS, RunSummary
+         files_from: str | None = None, fix: bool = False, quiet: bool = False, color: str = "auto") -> int:
     from .cache import CacheUnavailable, ResultCache
-    from .runner import Mode, Progress, default_jobs, reduce_corpus, run
+    from .runner import Mode
 
     mode = Mode(fix=fix or fix_only, diff=diff, unsafe=unsafe_fixes)
     try:
@@ -231,10 +238,13 @@ def _run(paths: tuple[str, ...], select: tuple[str, ...], extend_select: tuple[s
         if from_stdin or paths == ("-",):
             if paths and paths != ("-",):
                 raise ConfigError("--stdin reads one file: give no paths (or '-')")
-            code = _run_stdin(project, stdin_filename, mode, output_format)
+            code = _run_stdin(project, stdin_filename, mode, output_format, color=color, quiet=quiet)
             return ExitCode.OK if exit_zero and code == ExitCode.FINDINGS else code
         if stdin_filename:
             raise ConfigError("--stdin-filename needs --stdin (or the path '-')")
+        if statistics and not output_file and output_format not in ("text", "json"):
+            raise ConfigError(f"--statistics prints text or json, not {output_format} "
+                              f"(a {output_format} report can go to --output-file beside it)")
         selection = project.select_files(paths or (".",))
         known = None
         if baseline_path:
@@ -252,74 +262,150 @@ def _run(paths: tuple[str, ...], select: tuple[str, ...], extend_select: tuple[s
             cache = ResultCache.open(cache_dir or str((project.config.root or Path.cwd()) / ".guidelint_cache"))
         except CacheUnavailable as error:  # costs the cache, never the run: one warning line
             click.echo(f"guidelint: warning: result cache not used: {error}", err=True)
+    return _report_run(project, files, mode, cache=cache, known=known, jobs=jobs, output_format=output_format,
+                       output_file=output_file, statistics=statistics, write_baseline=write_baseline,
+                       fix_only=fix_only, exit_zero=exit_zero, quiet=quiet, color=color)
+
+
+def _report_run(project: Any, files: list[str], mode: Any, *, cache: Any, known: Any, jobs: int | None,
+                output_format: str, output_file: str | None, statistics: bool, write_baseline: str | None,
+                fix_only: bool, exit_zero: bool, quiet: bool, color: str) -> int:
+    """Run over `files` and report file by file as the results arrive (in the order of `files`, which
+    select_files sorts: each file's findings sorted make the whole report sorted, as it was when
+    the run gathered every finding and sorted them at the end). What is kept is counts, the corpus rules'
+    first file of each key and the baseline's counters; a --write-baseline run keeps its findings."""
+    import warnings
+
+    from . import colour, reporters
+    from .interrupts import write_out
+    from .report_stream import ReportFile, ReportFileError, Terminal
+    from .runner import CorpusFindings, Progress, default_jobs, run
+
     progress = Progress(len(files))
-    diagnostics = []
-    corpus: list[tuple[str, list[Any]]] = []  # (path, its corpus rule entries), in run order
-    fixed_count = 0
+    terminal = Terminal(progress)
+    palette = colour.Palette.choose(colour.wanted(color, sys.stdout))
+    totals = reporters.Totals(files=len(files))
+    corpus = CorpusFindings(project)
+    filtering = None
+    if known is not None:
+        from .baseline import NewFindings
+
+        filtering = NewFindings(known, key=_project_path(project))
+    kept: list[Any] | None = [] if write_baseline else None
+    streams: list[Any] = []
+    report_file = None
+    if not (mode.diff or write_baseline):
+        def fail_on(path: str) -> Any:
+            return project.config_for(path).fail_on
+
+        rules: dict[str, Any] = {}
+        if output_format == "sarif":
+            rules = {rule.code: rule for path in files for rule in project.for_path(path).config.enabled_rules()}
+        terminal_format = output_format
+        if output_file:
+            try:
+                report_file = ReportFile(output_file)
+            except OSError as error:
+                _fail(f"cannot write {output_file}: {error.strerror or error}")
+            streams.append(reporters.make(output_format, report_file.write, rules=rules.values(), fail_on=fail_on))
+            terminal_format = "text"
+        if fix_only:
+            pass
+        elif statistics:
+            streams.append(reporters.StatisticsReport(terminal.write, palette, as_json=terminal_format == "json",
+                                                      quiet=quiet))
+        elif quiet and terminal_format == "text":
+            streams.append(reporters.SummaryReport(terminal.write, palette))
+        else:
+            streams.append(reporters.make(terminal_format, terminal.write, rules=rules.values(), fail_on=fail_on,
+                                          palette=palette if terminal_format == "text" else None))
     diff_found = False
     write_failed = False
-    for outcome in run(project, files, mode, jobs=jobs or default_jobs(), cache=cache, progress=progress):
-        if outcome.diff:
-            diff_found = True
-            write_out(outcome.diff)
-        for message in outcome.messages:
-            click.echo(message, err=True)
-        fixed_count += outcome.fixed
-        write_failed = write_failed or outcome.write_failed
-        diagnostics.extend(outcome.diagnostics)
-        if outcome.corpus:
-            corpus.append((outcome.path, outcome.corpus))
-    progress.close()
+    default_show = warnings.showwarning
+
+    def show_above(*args: Any, **kwargs: Any) -> None:  # a config warning met during the run
+        with progress.above():
+            default_show(*args, **kwargs)
+
+    warnings.showwarning = show_above
+    try:
+        for position, outcome in enumerate(run(project, files, mode, jobs=jobs or default_jobs(), cache=cache,
+                                               progress=progress)):
+            if outcome.diff or outcome.messages:
+                terminal.flush()
+                with progress.above():
+                    if outcome.diff:
+                        diff_found = True
+                        write_out(palette.diff(outcome.diff))
+                    for message in outcome.messages:
+                        click.echo(message, err=True)
+            totals.fixed += outcome.fixed
+            write_failed = write_failed or outcome.write_failed
+            diagnostics = outcome.diagnostics
+            if outcome.corpus:
+                # (the run's own string for the path: the corpus keeps one for each first of a key)
+                diagnostics = diagnostics + corpus.add(files[position], outcome.corpus)
+                diagnostics.sort()  # (a file's own findings come sorted from the linter)
+            if kept is not None:
+                kept.extend(diagnostics)
+                continue
+            if filtering is not None:
+                diagnostics = filtering.filter(diagnostics)
+            if diagnostics:
+                totals.add(diagnostics, fail_on=project.config_for(outcome.path).fail_on, count_unsafe=not mode.unsafe)
+            for stream in streams:
+                stream.file(outcome.path, diagnostics)
+        progress.close()
+    except ReportFileError as error:  # (the file removed its temporary file itself)
+        progress.close()
+        _fail(str(error))
+    except BaseException:
+        if report_file is not None:
+            report_file.abort()
+        raise
+    finally:
+        warnings.showwarning = default_show
     if cache is not None:
         problem = cache.save()
         if problem is not None:
             click.echo(f"guidelint: warning: {problem}", err=True)
-    diagnostics.extend(reduce_corpus(project, corpus))
-    diagnostics.sort()
-    project_path = _project_path(project)
-    if write_baseline:
-        from . import baseline
-
-        try:
-            baseline.write(write_baseline, diagnostics, key=project_path)
-        except OSError as error:
-            _fail(f"cannot write baseline {write_baseline}: {error.strerror or error}")
-        click.echo(f"Wrote {len(diagnostics)} finding{'s' if len(diagnostics) != 1 else ''} "
-                   f"from {len(files)} file{'s' if len(files) != 1 else ''} to {write_baseline}.", err=True)
-        return ExitCode.OK
-    hidden = 0
-    if known is not None:
-        from . import baseline
-
-        diagnostics, hidden = baseline.filter_new(diagnostics, known, key=project_path)
-    unsafe_fixable = 0 if unsafe_fixes else sum(1 for d in diagnostics if d.fix is not None and not d.fix.safe)
-    if diff:
+    if kept is not None:
+        return _write_baseline(project, write_baseline, kept, len(files))
+    if mode.diff:
         return ExitCode.FINDINGS if diff_found and not exit_zero else ExitCode.OK
-    rules = {rule.code: rule for path in files for rule in project.for_path(path).config.enabled_rules()}
-    summary = RunSummary(files=len(files), diagnostics=diagnostics, unsafe_fixable=unsafe_fixable,
-                         fixed=fixed_count, paths=tuple(files), rules=tuple(rules.values()),
-                         baselined=hidden)
-    if output_file:
-        from .fileio import replace_file
-
-        try:
-            replace_file(output_file, REPORTERS[output_format](summary).encode("utf-8"))
-        except OSError as error:
-            _fail(f"cannot write {output_file}: {error.strerror or error}")
-        output_format = "text"
-    if statistics and not fix_only:
-        from .reporters import statistics as statistics_report
-
-        write_out(statistics_report(summary))
-    elif not fix_only:
-        write_out(REPORTERS[output_format](summary))
-    elif fixed_count:
-        click.echo(f"Fixed {fixed_count} finding{'s' if fixed_count != 1 else ''}.", err=True)
+    totals.baselined = filtering.hidden if filtering is not None else 0
+    try:
+        for stream in streams:
+            stream.end(totals)
+        if report_file is not None:
+            report_file.close()
+        terminal.flush()
+    except ReportFileError as error:
+        _fail(str(error))
+    except BaseException:
+        if report_file is not None:
+            report_file.abort()
+        raise
+    if fix_only and totals.fixed:
+        click.echo(f"Fixed {totals.fixed} finding{'s' if totals.fixed != 1 else ''}.", err=True)
     if write_failed:
         return ExitCode.USAGE
     if fix_only or exit_zero:
         return ExitCode.OK
-    return ExitCode.FINDINGS if _failing(project, diagnostics) else ExitCode.OK
+    return ExitCode.FINDINGS if totals.failing else ExitCode.OK
+
+
+def _write_baseline(project: Any, path: str, diagnostics: list[Any], files: int) -> int:
+    from . import baseline
+
+    diagnostics.sort()
+    try:
+        baseline.write(path, diagnostics, key=_project_path(project))
+    except OSError as error:
+        _fail(f"cannot write baseline {path}: {error.strerror or error}")
+    click.echo(f"Wrote {len(diagnostics)} finding{'s' if len(diagnostics) != 1 else ''} "
+               f"from {files} file{'s' if files != 1 else ''} to {path}.", err=True)
+    return ExitCode.OK
 
 
 def _failing(project: Any, diagnostics: list[Any]) -> bool:
@@ -335,10 +421,12 @@ def _project_path(project: Any) -> Any:
     return key
 
 
-def _run_stdin(project: Any, stdin_filename: str | None, mode: Any, output_format: str) -> int:
+def _run_stdin(project: Any, stdin_filename: str | None, mode: Any, output_format: str, *, color: str = "auto",
+               quiet: bool = False) -> int:
     """One file from standard input, linted as `stdin_filename` (ruff's convention: with --fix the fixed
     text goes to stdout and the report to stderr)."""
-    from .reporters import REPORTERS, RunSummary
+    from . import colour
+    from .reporters import RunSummary, SummaryReport, Totals, report
     from .source import decode
 
     path = stdin_filename or "-"
@@ -362,7 +450,8 @@ def _run_stdin(project: Any, stdin_filename: str | None, mode: Any, output_forma
             from .runner import unified_diff
 
             if fixed.changed:
-                click.echo(unified_diff(source.text, fixed.text, path), nl=False)
+                palette = colour.Palette.choose(colour.wanted(color, sys.stdout))
+                click.echo(palette.diff(unified_diff(source.text, fixed.text, path)), nl=False, color=True)
                 return ExitCode.FINDINGS
             return ExitCode.OK
         sys.stdout.buffer.write(fixed.to_bytes() if source.problem is None else data)
@@ -373,8 +462,16 @@ def _run_stdin(project: Any, stdin_filename: str | None, mode: Any, output_forma
         fixed_count = 0
     summary = RunSummary(files=1, diagnostics=diagnostics, unsafe_fixable=sum(
         1 for d in diagnostics if d.fix is not None and not d.fix.safe and not mode.unsafe), fixed=fixed_count,
-        paths=(path,), rules=tuple(linter.config.enabled_rules()), baselined=0)
-    click.echo(REPORTERS[output_format](summary), nl=False, err=mode.fix)
+        paths=(path,), rules=tuple(linter.config.enabled_rules()), baselined=0,
+        fail_on=lambda _: config.fail_on)
+    palette = colour.Palette.choose(output_format == "text" and colour.wanted(color, sys.stderr if mode.fix else sys.stdout))
+    if quiet and output_format == "text":
+        parts: list[str] = []
+        SummaryReport(parts.append, palette).end(Totals.of(summary))
+        text = "".join(parts)
+    else:
+        text = report(output_format, summary, palette=palette)
+    click.echo(text, nl=False, err=mode.fix, color=True)
     return ExitCode.FINDINGS if _failing(project, diagnostics) else ExitCode.OK
 
 

@@ -121,24 +121,36 @@ def process(linter: Linter, path: str, mode: Mode) -> FileOutcome:
     return outcome
 
 
-def reduce_corpus(linter: Linter, parts: list[tuple[str, list[CorpusEntry]]]) -> list[Diagnostic]:
-    """The corpus rules' findings: per rule, every file whose key an earlier file (in run order) has.
-    `parts` is (path, entries) for each file, in run order; the result does not depend on --jobs."""
-    first: dict[tuple[str, str], tuple[str, CorpusEntry]] = {}
-    found: list[Diagnostic] = []
-    for path, entries in parts:
+class CorpusFindings:
+    """The corpus rules' findings file by file, as the run goes: per rule, a file whose key an earlier file
+    (in run order) has. Only earlier files matter, so each file's findings are known when it arrives;
+    what is kept is the first file of each key, not every file's entries."""
+
+    def __init__(self, linter: Linter) -> None:
+        self.linter = linter
+        self.first: dict[tuple[str, str], tuple[str, CorpusEntry]] = {}
+
+    def add(self, path: str, entries: list[CorpusEntry]) -> list[Diagnostic]:
+        found: list[Diagnostic] = []
         for entry in entries:
-            earlier = first.setdefault((entry.code, entry.key), (path, entry))
+            earlier = self.first.setdefault((entry.code, entry.key), (path, entry))
             if earlier[1] is entry or entry.suppressed:
                 continue
             rule = REGISTRY[entry.code]
             assert rule.corpus_message is not None
             message = rule.corpus_message(entry, earlier[0], earlier[1])
-            severity = linter.for_path(path).config.severity_of(rule)
+            severity = self.linter.for_path(path).config.severity_of(rule)
             found.append(Diagnostic(path, entry.line, entry.column, entry.code, entry.end_line, entry.end_column,
                                     rule.slug, severity, message, None,
                                     fingerprint_of(entry.code, message, entry.content)))
-    return found
+        return found
+
+
+def reduce_corpus(linter: Linter, parts: list[tuple[str, list[CorpusEntry]]]) -> list[Diagnostic]:
+    """The corpus rules' findings of a whole run: `parts` is (path, entries) for each file, in run order;
+    the result does not depend on --jobs."""
+    corpus = CorpusFindings(linter)
+    return [d for path, entries in parts for d in corpus.add(path, entries)]
 
 
 # --- parallel ---------------------------------------------------------------------------------------------
@@ -290,7 +302,9 @@ def parallel_map(function: Callable[[Linter, str, Any], Any], linter: Linter, fi
 # --- progress ---------------------------------------------------------------------------------------------
 
 class Progress:
-    """A one-line counter on stderr, shown only on a terminal and only once a run passes one second."""
+    """A one-line counter on stderr, shown only on a terminal and only once a run passes one second.
+    Anything else written to the terminal meanwhile goes through `above`, which clears the line first
+    and draws it again after, so that no message lands on the bar's line."""
 
     def __init__(self, total: int, *, stream: Any = None) -> None:
         self.total = total
@@ -299,6 +313,7 @@ class Progress:
         self.started = time.monotonic()
         self.last = 0.0
         self.shown = False
+        self.drawn = 0  # width of the bar on the line now (0: the line is clear)
         self.enabled = total > 1 and hasattr(self.stream, "isatty") and self.stream.isatty()
 
     def step(self) -> None:
@@ -309,12 +324,35 @@ class Progress:
         if now - self.started >= 1.0 and now - self.last >= 0.1:
             self.last = now
             self.shown = True
-            width = 30
-            filled = width * self.done // self.total
-            self.stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} files")
+            self._draw()
+
+    def _draw(self) -> None:
+        width = 30
+        filled = width * self.done // self.total
+        bar = f"[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} files"
+        self.stream.write("\r" + bar)
+        self.stream.flush()
+        self.drawn = len(bar)
+
+    def _clear(self) -> None:
+        if self.drawn:
+            self.stream.write("\r" + " " * self.drawn + "\r")
             self.stream.flush()
+            self.drawn = 0
+
+    @contextlib.contextmanager
+    def above(self) -> Iterator[None]:
+        """Write something else to the terminal (stderr, or stdout on the same terminal) inside this block:
+        the bar is cleared before and drawn again after."""
+        was_drawn = self.drawn
+        self._clear()
+        try:
+            yield
+        finally:
+            if was_drawn:
+                with contextlib.suppress(ValueError):  # stdout flushed first: its text before the bar
+                    sys.stdout.flush()
+                self._draw()
 
     def close(self) -> None:
-        if self.shown:
-            self.stream.write("\r" + " " * 60 + "\r")
-            self.stream.flush()
+        self._clear()
