@@ -142,14 +142,14 @@ def export(project: Any, files: list[str], output: str, *, unit: str, keep_markd
 def _start(ray: Any, address: str | None, jobs: int | None) -> bool:
     """Connect to the cluster `address` (or $RAY_ADDRESS) names, else start Ray here; True when this run
     started (and so ends) it."""
-    if ray.is_initialized():
-        return False
     from ray.data import DataContext
 
-    logging.getLogger("ray.data").setLevel(logging.WARNING)  # its per-stage INFO lines
+    logging.getLogger("ray.data").setLevel(logging.ERROR)  # its per-stage INFO lines, its notes on progress bars
     context = DataContext.get_current()
     context.enable_progress_bars = False  # stderr is for the files left out, as with the local engine
     context.print_on_execution_start = False
+    if ray.is_initialized():  # (a caller's Ray: a test's, a notebook's)
+        return False
     options: dict[str, Any] = {"logging_level": logging.WARNING, "log_to_driver": False}
     try:
         if address or os.environ.get("RAY_ADDRESS"):
