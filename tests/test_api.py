@@ -150,3 +150,20 @@ def test_settings_are_a_value_and_the_package_is_typed() -> None:
     pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     assert 'packages = ["src/guidelint"]' in pyproject  # the whole folder, py.typed with it, goes in the wheel
     assert os.path.basename(guidelint.api.__file__) == "api.py"
+
+
+def test_local_export_puts_corpus_findings_in_issues(tmp_path, monkeypatch) -> None:
+    """`guidelint export --include-invalid`: a guide whose term an earlier guide has carries the
+    duplicate-term finding in its issues (before schema 2.1 the export ran no corpus rule)."""
+    from click.testing import CliRunner
+
+    from guidelint.cli import main
+
+    for name in ("a.md", "b.md"):
+        (tmp_path / name).write_bytes(GUIDE)
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["export", "--include-invalid", "a.md", "b.md"], catch_exceptions=False)
+    assert result.exit_code == 0
+    issues = {r["source"]["path"]: [(i["path"], i["line"], i["rule"]) for i in r["issues"]]
+              for r in map(json.loads, result.stdout.splitlines())}
+    assert issues == {"a.md": [], "b.md": [("b.md", 2, "duplicate-term")]}
