@@ -134,6 +134,12 @@ def export(project: Any, files: list[str], output: str, *, unit: str, keep_markd
     try:
         return _run(ray, files, settings, plan, unreadable, target, unit=unit, keep_markdown=keep_markdown,
                     include_invalid=include_invalid)
+    except (ConfigError, click.exceptions.Exit):
+        raise
+    except Exception as error:  # noqa: BLE001 - a failed task or write (Ray wraps it): one line, exit 2
+        cause = getattr(error, "cause", None) or error
+        message = str(cause).strip().splitlines()[-1:] or [""]
+        raise ConfigError(f"Ray export failed: {type(cause).__name__}: {message[0]}") from None
     finally:
         if started:
             ray.shutdown()
