@@ -3,7 +3,7 @@
     from guidelint.api import load_settings, process_file, reduce_corpus
 
     settings = load_settings("path/to/project")          # read once: config, rules data, schema
-    results = [process_file(path.read_bytes(), relative, settings) for relative, path in files]
+    results = [process_file(path.read_bytes(), settings.relative(path), settings) for path in paths]
     corpus = reduce_corpus(results)                       # duplicate terms across the files, in order
 
 - `Settings` is a frozen, picklable value: the config with its collections, and the rules data and the
