@@ -167,3 +167,17 @@ def test_local_export_puts_corpus_findings_in_issues(tmp_path, monkeypatch) -> N
     issues = {r["source"]["path"]: [(i["path"], i["line"], i["rule"]) for i in r["issues"]]
               for r in map(json.loads, result.stdout.splitlines())}
     assert issues == {"a.md": [], "b.md": [("b.md", 2, "duplicate-term")]}
+
+
+def test_export_usage_errors_of_the_engine_options(tmp_path, monkeypatch) -> None:
+    from click.testing import CliRunner
+
+    from guidelint.cli import main
+
+    (tmp_path / "a.md").write_bytes(GUIDE)
+    (tmp_path / "out").mkdir()
+    monkeypatch.chdir(tmp_path)
+    for args, message in ((["-o", "out"], "out: is a directory (-o names the file to write)"),
+                          (["--ray-address", "auto"], "--ray-address needs --engine ray")):
+        result = CliRunner().invoke(main, ["export", *args, "a.md"], catch_exceptions=False)
+        assert (result.exit_code, result.stderr, result.stdout) == (2, f"guidelint: error: {message}\n", "")

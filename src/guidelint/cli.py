@@ -419,6 +419,8 @@ def _export(paths: tuple[str, ...], output: str | None, output_format: str | Non
 
     if engine == "ray" and output_format not in (None, "parquet"):
         _fail("--engine ray writes parquet only")
+    if ray_address and engine != "ray":
+        _fail("--ray-address needs --engine ray")
     output_format = output_format or ("parquet" if engine == "ray" else "jsonl")
     try:
         project = _build_project(config_path)
