@@ -156,7 +156,7 @@ def _start(ray: Any, address: str | None, jobs: int | None) -> bool:
     context.print_on_execution_start = False
     if ray.is_initialized():  # (a caller's Ray: a test's, a notebook's)
         return False
-    options: dict[str, Any] = {"logging_level": logging.WARNING, "log_to_driver": False}
+    options: dict[str, Any] = {"logging_level": logging.ERROR, "log_to_driver": False}
     try:
         if address or os.environ.get("RAY_ADDRESS"):
             ray.init(address=address, **options)
