@@ -482,10 +482,11 @@ Exit codes:
   2  usage or configuration error""")
 @click.argument("paths", nargs=-1, type=click.Path())
 @FILES_FROM
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
-              help="Write here (atomically) instead of stdout; required for parquet.")
-@click.option("--format", "output_format", type=click.Choice(["jsonl", "json", "parquet"]), default="jsonl",
-              show_default=True)
+@click.option("-o", "--output", type=click.Path(), default=None,
+              help="Write here (atomically) instead of stdout; required for parquet. With --engine ray: a folder "
+                   "or URL (s3://...) for the Parquet files.")
+@click.option("--format", "output_format", type=click.Choice(["jsonl", "json", "parquet"]), default=None,
+              help="[default: jsonl; parquet with --engine ray]")
 @click.option("--unit", type=click.Choice(["guide", "question"]), default="guide", show_default=True,
               help="One record per guide, or per question with its guide's metadata.")
 @click.option("--keep-markdown", is_flag=True, help="Keep inline Markdown instead of plain text.")
@@ -493,6 +494,11 @@ Exit codes:
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None)
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Worker processes [default: all cores]; the output is the same whatever N.")
+@click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
+              help="ray: Ray Data (pip install 'guidelint[ray]'), Parquet files in the folder or URL -o names.")
+@click.option("--ray-address", default=None, metavar="ADDRESS",
+              help="The Ray cluster to run on (ray://host:10001, or 'auto'); default: $RAY_ADDRESS, else a "
+                   "local Ray with -j CPUs.")
 def export(**kwargs: Any) -> None:
     """Export guides as a normalized dataset (safe fixes applied in memory first)."""
     from .runner import gc_tuned
@@ -501,11 +507,18 @@ def export(**kwargs: Any) -> None:
         _export(**kwargs)
 
 
-def _export(paths: tuple[str, ...], output: str | None, output_format: str, unit: str, keep_markdown: bool,
-            include_invalid: bool, config_path: str | None, jobs: int | None, files_from: str | None = None) -> None:
-    from .export import ExportOptions, SeenIds, export_one, question_records
+def _export(paths: tuple[str, ...], output: str | None, output_format: str | None, unit: str, keep_markdown: bool,
+            include_invalid: bool, config_path: str | None, jobs: int | None, files_from: str | None = None,
+            engine: str = "local", ray_address: str | None = None) -> None:
+    from .api import CorpusReducer
+    from .export import ExportOptions, SeenIds, export_one, question_records, with_corpus_issues
     from .runner import Progress, default_jobs, parallel_map
 
+    if engine == "ray" and output_format not in (None, "parquet"):
+        _fail("--engine ray writes parquet only")
+    if ray_address and engine != "ray":
+        _fail("--ray-address needs --engine ray")
+    output_format = output_format or ("parquet" if engine == "ray" else "jsonl")
     try:
         project = _build_project(config_path)
         if files_from is not None:
@@ -518,7 +531,15 @@ def _export(paths: tuple[str, ...], output: str | None, output_format: str, unit
         if not files:
             sys.exit(_no_files(paths or (".",), selection.excluded + len(selection.files)))
         if output_format == "parquet" and output is None:
-            raise ConfigError("--format parquet needs -o FILE")
+            raise ConfigError("--engine ray needs -o FOLDER (or URL)" if engine == "ray" else "--format parquet needs -o FILE")
+        if engine != "ray" and output is not None and os.path.isdir(output):
+            raise ConfigError(f"{output}: is a directory (-o names the file to write)")
+        if engine == "ray":
+            from . import ray_export
+
+            left_out = ray_export.export(project, files, output, unit=unit, keep_markdown=keep_markdown,
+                                         include_invalid=include_invalid, jobs=jobs, address=ray_address)
+            sys.exit(ExitCode.FINDINGS if left_out else ExitCode.OK)
         if output_format == "parquet":
             from . import parquet
 
@@ -528,8 +549,9 @@ def _export(paths: tuple[str, ...], output: str | None, output_format: str, unit
     from .export_writer import ExportWriter
 
     options = ExportOptions(keep_markdown=keep_markdown, include_invalid=include_invalid,
-                            encode=output_format == "jsonl" and unit == "guide")
+                            encode=output_format == "jsonl" and unit == "guide" and not include_invalid)
     seen = SeenIds()
+    corpus = CorpusReducer()  # files come in run order: a file's corpus findings are known when it comes
     left_out = 0
     progress = Progress(len(files))
     writer: ExportWriter | None = None  # made inside the try: a signal just after it still aborts it
@@ -537,6 +559,7 @@ def _export(paths: tuple[str, ...], output: str | None, output_format: str, unit
         writer = ExportWriter(output, output_format, unit)
         for outcome in parallel_map(export_one, project, files, options, jobs=jobs or default_jobs()):
             progress.step()
+            found = corpus.add(outcome.relative, outcome.corpus, outcome.corpus_severity)
             if not outcome.exported:
                 left_out += 1
                 what = "not a guide" if outcome.skipped == "not-a-guide" else "invalid"
@@ -551,7 +574,7 @@ def _export(paths: tuple[str, ...], output: str | None, output_format: str, unit
             if outcome.encoded is not None:
                 writer.add_line(outcome.encoded)
                 continue
-            record = outcome.record
+            record = with_corpus_issues(outcome.record, found)
             for item in (question_records(record) if unit == "question" else [record]):
                 writer.add(item)
     except OSError as error:  # the output cannot take more (disk full, gone): nothing half-written stays

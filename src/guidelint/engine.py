@@ -42,15 +42,22 @@ class Linter:
     result cache never parses them (nor imports YAML, the Markdown parser or the model builder: ~30 ms
     of a warm run). A user's rules data or schema is loaded here, so its errors stop the run at once."""
 
-    def __init__(self, config: Config | None = None) -> None:
+    def __init__(self, config: Config | None = None, *, policy: policy_module.Policy | None = None,
+                 schema: Validator | None = None, collections: dict[str, Linter] | None = None) -> None:
+        """`policy`, `schema` and `collections` (collection name -> its linter): already loaded (by
+        api.Settings, which carries them to processes that read nothing from disk)."""
         self.config = config or Config()
+        if policy is not None:
+            self.__dict__["policy"] = policy  # (the cached_property's slot)
+        if schema is not None:
+            self.__dict__["schema"] = schema
         if self.config.rules_data is not None:
             self.policy  # noqa: B018 - loads and validates now
         if self.config.schema is not None:
             self.schema  # noqa: B018
         self._fingerprint: bytes | None = None
         self._settings: dict[str, str] = {}  # per-file ignores -> settings key
-        self._collections: dict[str, Linter] = {}
+        self._collections: dict[str, Linter] = dict(collections or {})
 
     @functools.cached_property
     def policy(self) -> policy_module.Policy:
@@ -86,6 +93,13 @@ class Linter:
             if collection.name not in self._collections:
                 self._collections[collection.name] = Linter(collection.config)
         return list(self._collections.values())
+
+    def for_collection(self, name: str) -> Linter:
+        """The linter of the collection `name` of this config."""
+        if name not in self._collections:
+            collection = next(c for c in self.config.collections if c.name == name)
+            self._collections[name] = Linter(collection.config)
+        return self._collections[name]
 
     def for_path(self, path: str) -> Linter:
         """The linter of the collection this file belongs to (this one when it belongs to none)."""

@@ -6,22 +6,23 @@ export of a guide equals the export of the same guide after `guidelint check --f
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .diagnostics import Diagnostic, Severity
-from .engine import Linter
 from .export_writer import JSON_LINE
-from .fixer import fix_source
 from .model import Document, Entry, Example
-from .source import encode
 from .rules._helpers import slugify
 from .rules.tags_duplicate import normalize_tag
 from .yamlnodes import to_json
 
-SCHEMA_VERSION = "2.0"
+if TYPE_CHECKING:
+    from .api import Settings
+    from .rules import CorpusEntry
+
+SCHEMA_VERSION = "2.1"
 META_KEYS = ("term", "description", "category", "vertical", "pubDate", "modDate", "author", "avatar", "image",
              "tags")
 UNLABELLED = "_unlabelled"
@@ -37,6 +38,9 @@ class Outcome:
     reason: str = ""
     encoded: str | None = None  # the record as one JSON line, when the worker was asked to encode it
     record_id: str = ""  # the record's id, with `encoded`
+    relative: str = ""  # the path relative to the project root (as the record and the corpus rules name it)
+    corpus: tuple[CorpusEntry, ...] = ()  # its keys for the corpus rules
+    corpus_severity: Mapping[str, Severity] = field(default_factory=dict)
 
     @property
     def exported(self) -> bool:
@@ -181,30 +185,64 @@ class ExportOptions:
     encode: bool = False  # return the record as a JSON line (JSONL of guides: the worker does the encoding)
 
 
-def export_one(linter: Linter, path: str, options: ExportOptions) -> Outcome:
-    """The per-file step of an export (runs in worker processes)."""
-    linter = linter.for_path(path)
-    source = linter.read(path)
-    if source.problem is not None:
-        return Outcome(path, None, "not-a-guide", source.problem.message)
-    result = fix_source(linter, source).final
-    document = result.document
-    if document.front_matter is None or not document.questions:
-        why = "no front matter" if document.front_matter is None else "no questions"
-        return Outcome(path, None, "not-a-guide", why)
-    errors = [d for d in result.diagnostics if d.severity >= Severity.ERROR]
-    if errors and not options.include_invalid:
-        return Outcome(path, None, "invalid", f"{len(errors)} error finding{'s' if len(errors) > 1 else ''}")
-    relative = linter.config.relative(path)  # the config travels to every worker: its root with it
-    guide_id = record_id((document.metadata or {}).get("term"), relative)
-    # the file's own bytes, as `sha256sum` sees them: decoding only took the BOM off
-    stored = encode(source.text, bom=source.bom)
-    record = guide_record(document, guide_id=guide_id, keep_markdown=options.keep_markdown,
-                          issues=result.diagnostics if options.include_invalid else None, path=relative,
-                          file_sha256=hashlib.sha256(stored).hexdigest())
-    if options.encode:  # a string crosses the process boundary ~15x faster than the nested dict
-        return Outcome(path, None, encoded=JSON_LINE(record), record_id=guide_id)
-    return Outcome(path, record)
+def export_one(linter: Any, path: str, options: ExportOptions) -> Outcome:
+    """The per-file step of `guidelint export` (runs in worker processes): read the file, then
+    api.process_file, the step the Ray engine runs too. `linter`: the run's Project, or a Linter."""
+    from .api import process_file
+
+    settings = settings_of(linter, path)
+    data = read_file(path, settings.linter_for(settings.relative(path)).config.max_file_size)
+    if isinstance(data, str):
+        return Outcome(path, None, "not-a-guide", data)
+    result = process_file(data, settings.relative(path), settings, keep_markdown=options.keep_markdown,
+                          include_invalid=options.include_invalid)
+    outcome = Outcome(path, result.record, result.skipped, result.reason, relative=result.path,
+                      corpus=result.corpus, corpus_severity=result.corpus_severity)
+    if options.encode and result.record is not None:  # a string crosses the process boundary ~15x faster
+        outcome.encoded, outcome.record_id, outcome.record = JSON_LINE(result.record), result.record["id"], None
+    return outcome
+
+
+_SETTINGS: dict[int, tuple[Any, Settings]] = {}  # id(top-level linter) -> (it, its Settings), per process
+
+
+def settings_of(linter: Any, path: str) -> Settings:
+    """The Settings of the config that governs `path`, made once per config in a process."""
+    from .api import Settings
+
+    top = linter.linter_for(linter.config_for(path)) if hasattr(linter, "config_for") else linter
+    known = _SETTINGS.get(id(top))
+    if known is None or known[0] is not top:
+        known = _SETTINGS[id(top)] = (top, Settings.of(top))
+    return known[1]
+
+
+def read_file(path: str, max_size: int) -> bytes | str:
+    """A file's bytes, or why it cannot be read (as the linter words it)."""
+    from .fileio import NotAFile, TooLarge, read_limited
+    from .source import too_large
+
+    try:
+        return read_limited(path, max_size)
+    except TooLarge as error:
+        return too_large(error.size, max_size).message
+    except IsADirectoryError:
+        return "is a directory, not a file"
+    except NotAFile as error:
+        return str(error)
+    except OSError as error:
+        return f"cannot read file: {error.strerror or error}"
+
+
+def with_corpus_issues(record: dict[str, Any], corpus: list[Diagnostic]) -> dict[str, Any]:
+    """A guide record with the corpus rules' findings on its file added to its `issues` (when it has
+    issues: --include-invalid), in the order of the others."""
+    if not corpus or "issues" not in record:
+        return record
+    path = record["source"]["path"]
+    issues = [*record["issues"], *({**d.to_dict(), "path": path} for d in corpus)]
+    issues.sort(key=lambda i: (i["line"], i["column"], i["code"], i["end_line"], i["end_column"], i["rule"]))
+    return {**record, "issues": issues}
 
 
 class SeenIds:

@@ -75,6 +75,18 @@ class Validator:
         self._fast_allowed = trusted or not _has_patterns(schema)
         self._fast_built: Any = _NOT_BUILT  # built on first use: a run served from the cache never needs it
 
+    def __getstate__(self) -> dict[str, Any]:
+        """The schema and what was decided about it, without the validators built from it (neither
+        pickles): a copy in another process builds its own on first use, reading no file."""
+        state = dict(self.__dict__)
+        state["_python"] = None
+        state["_fast_built"] = None
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._fast_built = _NOT_BUILT  # (this process's sentinel, not the pickled one's)
+
     @property
     def _fast(self) -> Any:
         if self._fast_built is _NOT_BUILT:
