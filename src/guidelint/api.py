@@ -29,9 +29,9 @@ from typing import TYPE_CHECKING, Any, Union
 
 from .config import Config
 from .diagnostics import Diagnostic, Severity
-from .engine import Linter, LintResult, fingerprint_of
+from .engine import Linter, LintResult
 from .policy import Policy
-from .rules import REGISTRY, CorpusEntry
+from .rules import CorpusEntry
 from .source import decode
 
 if TYPE_CHECKING:
@@ -190,22 +190,14 @@ class CorpusReducer:
     too: a guide left out of the export still holds its term."""
 
     def __init__(self) -> None:
-        self.first: dict[tuple[str, str], tuple[str, CorpusEntry]] = {}  # (code, key) -> (path, entry)
+        from .corpus import Reducer
+
+        self._reducer = Reducer()
 
     def add(self, path: str, entries: Iterable[CorpusEntry], severity: Mapping[str, Severity]) -> list[Diagnostic]:
-        """The corpus findings on this file, given the files added before it."""
-        found = []
-        for entry in entries:
-            earlier = self.first.setdefault((entry.code, entry.key), (path, entry))
-            if earlier[1] is entry or entry.suppressed:
-                continue
-            rule = REGISTRY[entry.code]
-            assert rule.corpus_message is not None
-            message = rule.corpus_message(entry, earlier[0], earlier[1])
-            found.append(Diagnostic(path, entry.line, entry.column, entry.code, entry.end_line, entry.end_column,
-                                    rule.slug, severity.get(entry.code, rule.severity), message, None,
-                                    fingerprint_of(entry.code, message, entry.content)))
-        return found
+        """The corpus findings on this file, given the files added before it; `severity` maps a corpus
+        rule's code to its severity in this file's settings (the rule's default when missing)."""
+        return self._reducer.findings(path, entries, lambda rule: severity.get(rule.code, rule.severity))
 
 
 def reduce_corpus(results: Iterable[FileResult]) -> list[Diagnostic]:

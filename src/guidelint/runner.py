@@ -14,8 +14,8 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from .diagnostics import Diagnostic
-from .engine import Linter, fingerprint_of
-from .rules import REGISTRY, CorpusEntry
+from .engine import Linter
+from .rules import CorpusEntry
 from .source import encode
 
 if TYPE_CHECKING:  # the cache imports this module's FileOutcome; the runner only drives the cache
@@ -122,28 +122,20 @@ def process(linter: Linter, path: str, mode: Mode) -> FileOutcome:
 
 
 class CorpusFindings:
-    """The corpus rules' findings file by file, as the run goes: per rule, a file whose key an earlier file
-    (in run order) has. Only earlier files matter, so each file's findings are known when it arrives;
-    what is kept is the first file of each key, not every file's entries."""
+    """The corpus rules' findings file by file, as the run goes (corpus.Reducer), each at the severity
+    of its own file's settings."""
 
     def __init__(self, linter: Linter) -> None:
+        from .corpus import Reducer
+
         self.linter = linter
-        self.first: dict[tuple[str, str], tuple[str, CorpusEntry]] = {}
+        self.reducer = Reducer()
 
     def add(self, path: str, entries: list[CorpusEntry]) -> list[Diagnostic]:
-        found: list[Diagnostic] = []
-        for entry in entries:
-            earlier = self.first.setdefault((entry.code, entry.key), (path, entry))
-            if earlier[1] is entry or entry.suppressed:
-                continue
-            rule = REGISTRY[entry.code]
-            assert rule.corpus_message is not None
-            message = rule.corpus_message(entry, earlier[0], earlier[1])
-            severity = self.linter.for_path(path).config.severity_of(rule)
-            found.append(Diagnostic(path, entry.line, entry.column, entry.code, entry.end_line, entry.end_column,
-                                    rule.slug, severity, message, None,
-                                    fingerprint_of(entry.code, message, entry.content)))
-        return found
+        if not entries:
+            return []
+        config = self.linter.for_path(path).config
+        return self.reducer.findings(path, entries, config.severity_of)
 
 
 def reduce_corpus(linter: Linter, parts: list[tuple[str, list[CorpusEntry]]]) -> list[Diagnostic]:
