@@ -110,3 +110,31 @@ def test_sarif_passes_microsoft_sarif_multitool(tmp_path) -> None:
 
     assert errors(tmp_path / "broken.sarif")  # the validator does catch a broken log
     assert errors(report) == []
+
+
+def test_control_characters_from_a_file_never_reach_the_reader_raw(tmp_path: Path) -> None:
+    """A heading with terminal escapes (colour, window title, clear screen) is quoted by question-group
+    and generation-artifact: text, GitHub and JUnit show them as \\xNN (a terminal would act on them; XML
+    does not allow them), JSON keeps the characters themselves, escaped as JSON escapes them."""
+    import sys
+    import xml.dom.minidom
+
+    guide = tmp_path / "a.md"
+    guide.write_text("---\nterm: x\n---\n\n## Interview Questions\n\n#### \x1b[31mRED\x1b]0;t\x07 group\n\n"
+                     "TODO \x1b[2J here\n", encoding="utf-8")
+
+    def report(name: str) -> str:
+        done = subprocess.run([sys.executable, "-m", "guidelint", "check", "--no-cache", "--format", name, "a.md"],
+                              capture_output=True, text=True, check=False, cwd=tmp_path)
+        assert done.returncode == 1, done.stderr
+        return done.stdout
+
+    for name in ("text", "github", "junit"):
+        out = report(name)
+        assert "\x1b" not in out and "\x07" not in out, name
+        assert "question group '\\x1b[31mRED\\x1b]0;t\\x07 group' is not one of" in out, name
+        assert "editor's note left in: 'TODO \\x1b[2J here'" in out, name
+        if name == "junit":
+            xml.dom.minidom.parseString(out)  # parses: no character XML forbids
+    found = json.loads(report("json"))
+    assert any(d["message"].startswith("question group '\x1b[31mRED\x1b]0;t\x07 group'") for d in found)

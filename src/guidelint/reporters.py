@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -17,6 +18,18 @@ from .diagnostics import Diagnostic, Severity
 
 Write = Callable[[str], Any]
 FailOn = Callable[[str], Severity]  # a file's failing severity (its settings' fail-on)
+
+# Control characters (but tab) in text that came from a file, a message quoting a heading, say: written
+# raw, an ESC sequence would act on the reader's terminal (clear it, retitle it, recolour the rest) and a
+# line feed would split a one-line finding; in XML most of them are not allowed at all. They are shown as
+# \xNN instead, in the reports people and CI tools read as text (JSON and SARIF escape them already).
+_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+_CONTROL_BUT_LINES = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # GitHub writes line ends as %0A
+
+
+def shown(text: str, *, lines: bool = False) -> str:
+    """`text` with its control characters (but tab, and line ends when `lines`) written as \\xNN."""
+    return (_CONTROL_BUT_LINES if lines else _CONTROL).sub(lambda match: f"\\x{ord(match.group()):02x}", text)
 
 
 def _default_fail_on(path: str) -> Severity:
@@ -124,13 +137,13 @@ class TextReport(Report):
             return
         p = self.palette
         if not p.enabled:
-            self.write("".join(f"{d.path}:{d.line}:{d.column}: {d.code} [{d.slug}] {d.message}"
+            self.write("".join(f"{shown(d.path)}:{d.line}:{d.column}: {d.code} [{d.slug}] {shown(d.message)}"
                                f"{' [*]' if d.fix is not None and d.fix.safe else ''}\n" for d in diagnostics))
             return
         fixable = " " + p.paint(p.fixable, "[*]")
         self.write("".join(
-            f"{p.paint(p.path, d.path)}:{p.paint(p.position, f'{d.line}:{d.column}')}: "
-            f"{p.paint(p.severity(d.severity), d.code)} [{d.slug}] {d.message}"
+            f"{p.paint(p.path, shown(d.path))}:{p.paint(p.position, f'{d.line}:{d.column}')}: "
+            f"{p.paint(p.severity(d.severity), d.code)} [{d.slug}] {shown(d.message)}"
             f"{fixable if d.fix is not None and d.fix.safe else ''}\n" for d in diagnostics))
 
     def end(self, totals: Totals) -> None:
@@ -239,7 +252,7 @@ class GithubReport(Report):
                 f"endLine={d.end_line}", f"endColumn={d.end_column}",
                 f"title={_github_escape(f'{d.code} [{d.slug}]', property_value=True)}",
             ])
-            lines.append(f"::{_GITHUB_LEVEL[d.severity]} {properties}::{_github_escape(d.message)}\n")
+            lines.append(f"::{_GITHUB_LEVEL[d.severity]} {properties}::{_github_escape(shown(d.message, lines=True))}\n")
         if lines:
             self.write("".join(lines))
 
@@ -326,12 +339,12 @@ class JunitReport(Report):
 
         self.tests += 1
         if not diagnostics:
-            self.body.write(f'    <testcase classname="guidelint" name={quoteattr(path)}/>\n')
+            self.body.write(f'    <testcase classname="guidelint" name={quoteattr(shown(path))}/>\n')
             return
-        body = escape("\n".join(f"{d.line}:{d.column}: {d.code} [{d.slug}] {d.severity.label}: {d.message}"
+        body = escape("\n".join(f"{d.line}:{d.column}: {d.code} [{d.slug}] {d.severity.label}: {shown(d.message)}"
                                 for d in diagnostics))
         threshold = self.fail_on(path)
-        lines = [f'    <testcase classname="guidelint" name={quoteattr(path)}>\n']
+        lines = [f'    <testcase classname="guidelint" name={quoteattr(shown(path))}>\n']
         if any(d.severity >= threshold for d in diagnostics):
             self.failures += 1
             lines.append(f'      <failure type="guidelint" message={quoteattr(_plural(len(diagnostics), "finding"))}>'
