@@ -9,6 +9,7 @@ import json
 import os
 import resource
 import shutil
+import sqlite3
 import stat
 import subprocess
 import sys
@@ -43,7 +44,7 @@ def _corpus(tmp_path: Path, copies: int = 1) -> Path:
 @pytest.fixture(autouse=True)
 def _cache_on(monkeypatch):
     monkeypatch.delenv("GUIDELINT_NO_CACHE", raising=False)
-    monkeypatch.setattr(runner, "RACY_NS", 0)  # index and snapshot entries trusted at once (settled copies)
+    monkeypatch.setattr(runner, "RACY_NS", 0)  # file rows trusted at once (settled copies)
 
 
 def check(*args: str) -> tuple[int, str, str]:
@@ -51,76 +52,74 @@ def check(*args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-def _cache_files(cache_dir: Path) -> list[Path]:
-    return sorted(path for path in (cache_dir / VERSION).rglob("*.json") if path.is_file())
+def _database(cache_dir: Path) -> Path:
+    return cache_dir / VERSION / result_cache.DATABASE
 
 
-def _without_findings(name: str, entries: dict) -> dict:
-    """A cache file's entries rewritten to say that every file is clean."""
-    if name == "index.json":
-        return entries
-    if "results" in entries:  # a run snapshot
-        return {**entries, "results": [None if r is None else [[], []] for r in entries["results"]]}
-    return {key: [[], []] for key in entries}  # a shard
+def _forge(cache_dir: Path, mac) -> int:
+    """Rewrite every stored result to say that its file is clean, with `mac(key, value)` as its MAC."""
+    connection = sqlite3.connect(_database(cache_dir))
+    with connection:
+        keys = [key for (key,) in connection.execute("SELECT key FROM result")]
+        clean = b"[[],[]]"
+        connection.executemany("UPDATE result SET value = ?, mac = ? WHERE key = ?",
+                               [(clean, mac(key, clean), key) for key in keys])
+    connection.close()
+    return len(keys)
 
 
-def _forge(cache_dir: Path, head) -> int:
-    """Rewrite every cache file so that no file has a finding, with `head(name, body)` as its first line."""
-    forged = 0
-    for path in _cache_files(cache_dir):
-        content = json.loads(path.read_bytes().split(b"\n", 1)[1])
-        content["entries"] = _without_findings(path.name, content["entries"])
-        body = json.dumps(content, separators=(",", ":")).encode("utf-8")
-        name = path.relative_to(cache_dir).as_posix()
-        path.write_bytes(head(name, body) + b"\n" + body)
-        forged += 1
-    return forged
+def _mac_under(key: bytes):
+    """The MAC guidelint gives a result row, under cache key `key`."""
+    cache = result_cache.ResultCache(str(Path("/nonexistent-guidelint-cache")), key=key)
+    return cache._result_mac
 
 
 # --- 1. a forged cache is not believed -----------------------------------------------------------------
 
-def test_a_forged_cache_with_its_sha256_recomputed_is_not_believed(tmp_path, monkeypatch) -> None:
-    monkeypatch.setattr(result_cache, "SNAPSHOT_MIN_FILES", 10)  # the snapshot is forged too
+def test_a_forged_cache_with_its_sha256_recomputed_is_not_believed(tmp_path) -> None:
     folder = _corpus(tmp_path)
     cache_dir = tmp_path / ".guidelint_cache"
     cold = check("--cache-dir", str(cache_dir), str(folder))
     assert cold[0] == 1 and len(json.loads(cold[1])) > 20
-    assert check("--cache-dir", str(cache_dir), str(folder)) == cold  # warm, from the snapshot
-    # what the old format trusted: the plain SHA-256 of the body on the first line
-    assert _forge(cache_dir, lambda name, body: hashlib.sha256(body).hexdigest().encode("ascii")) >= 3
-    assert [p.parent.name for p in _cache_files(cache_dir)].count("runs") == 1
+    assert check("--cache-dir", str(cache_dir), str(folder)) == cold  # warm
+    # what format 5 trusted: the plain SHA-256 of the content
+    assert _forge(cache_dir, lambda key, value: hashlib.sha256(value).digest()) == 12
     assert check("--cache-dir", str(cache_dir), str(folder)) == check("--no-cache", str(folder)) == cold
 
 
-def test_a_cache_sealed_with_another_key_is_not_believed(tmp_path, monkeypatch) -> None:
-    monkeypatch.setattr(result_cache, "SNAPSHOT_MIN_FILES", 10)
+def test_a_cache_sealed_with_another_key_is_not_believed(tmp_path) -> None:
     folder = _corpus(tmp_path)
     cache_dir = tmp_path / ".guidelint_cache"
     cold = check("--cache-dir", str(cache_dir), str(folder))
-    other = os.urandom(cache_files.KEY_SIZE)
-    _forge(cache_dir, lambda name, body: cache_files.seal(other, name, body).split(b"\n", 1)[0])
+    _forge(cache_dir, _mac_under(os.urandom(cache_files.KEY_SIZE)))
     assert check("--cache-dir", str(cache_dir), str(folder)) == cold
     # the same forgery under the user's own key is believed: what the key keeps out is real
-    key = cache_files.user_key()
-    _forge(cache_dir, lambda name, body: cache_files.seal(key, name, body).split(b"\n", 1)[0])
+    _forge(cache_dir, _mac_under(cache_files.user_key()))
     believed = check("--cache-dir", str(cache_dir), str(folder))
     never_cached = [d for d in json.loads(cold[1]) if d["path"].endswith(("empty.md", "latin1.md"))]
     assert json.loads(believed[1]) == never_cached and len(never_cached) < len(json.loads(cold[1]))
 
 
-def test_a_cache_file_moved_to_another_name_is_not_believed(tmp_path, monkeypatch) -> None:
-    """The MAC covers the file's name: a genuine snapshot of one run cannot stand in for another's."""
-    monkeypatch.setattr(result_cache, "SNAPSHOT_MIN_FILES", 10)
+def test_a_row_moved_to_another_key_or_file_is_not_believed(tmp_path) -> None:
+    """The MAC covers the row's key (a result) and every field (a file): a genuine result of one
+    content cannot stand in for another's, nor a file's row for another file's."""
     folder = _corpus(tmp_path)
     cache_dir = tmp_path / "cache"
-    check("--cache-dir", str(cache_dir), "--select", "GL301", str(folder))
-    (narrow,) = (cache_dir / VERSION / "runs").iterdir()
-    wide = check("--cache-dir", str(cache_dir), str(folder))
-    assert wide[0] == 1 and {d["code"] for d in json.loads(wide[1])} != {"GL301"}
-    for snapshot in (cache_dir / VERSION / "runs").iterdir():
-        if snapshot != narrow:
-            os.replace(narrow, snapshot)
-    assert check("--cache-dir", str(cache_dir), str(folder)) == wide
+    cold = check("--cache-dir", str(cache_dir), str(folder))
+    connection = sqlite3.connect(_database(cache_dir))
+    with connection:
+        rows = connection.execute("SELECT key, value, mac FROM result").fetchall()
+        clean = min(rows, key=lambda row: len(row[1]))  # the result with the fewest findings
+        connection.executemany("UPDATE result SET value = ?, mac = ? WHERE key = ?",
+                               [(clean[1], clean[2], key) for key, _, _ in rows])
+    assert check("--cache-dir", str(cache_dir), str(folder)) == cold
+    with connection:
+        files = connection.execute("SELECT path, key, mac FROM file").fetchall()
+        assert len(files) == 12
+        connection.executemany("UPDATE file SET key = ?, mac = ? WHERE path = ?",
+                               [(clean[0], files[0][2], path) for path, _, _ in files])
+    connection.close()
+    assert check("--cache-dir", str(cache_dir), str(folder)) == cold
 
 
 def test_the_key_is_private_and_made_once(tmp_path, monkeypatch) -> None:
@@ -173,11 +172,10 @@ def test_without_a_usable_key_the_run_goes_on_without_the_cache(tmp_path, monkey
     assert not cache_dir.exists()
 
 
-# --- 2. cache files are read only as bounded regular files ---------------------------------------------
+# --- 2. the database is opened only as a regular file of ours --------------------------------------------
 
 _SCRIPT = """\
-from guidelint import cache, runner
-cache.SNAPSHOT_MIN_FILES = 10
+from guidelint import runner
 runner.RACY_NS = 0
 from guidelint.cli import main
 main()
@@ -194,63 +192,57 @@ def _run_limited(*args: str) -> subprocess.CompletedProcess[str]:
                           capture_output=True, text=True, timeout=60, preexec_fn=limit)
 
 
-@pytest.mark.parametrize("victim", ["shards", "index", "snapshot"])
-@pytest.mark.parametrize("kind", ["dev-zero", "fifo", "huge-sparse", "folder"])
-def test_a_cache_file_that_is_not_a_bounded_regular_file_is_not_read(tmp_path, victim, kind) -> None:
+@pytest.mark.parametrize("kind", ["dev-zero", "fifo", "huge-sparse", "folder", "garbage", "empty", "foreign",
+                                  "symlink"])
+def test_a_database_that_is_not_a_regular_file_of_ours_is_not_used(tmp_path, kind) -> None:
     folder = _corpus(tmp_path)
     cache_dir = tmp_path / "cache"
     cold = _run_limited("--cache-dir", str(cache_dir), str(folder))
     assert cold.returncode == 1 and cold.stderr == ""
-    version = cache_dir / VERSION
-    if victim == "snapshot":
-        targets = list((version / "runs").iterdir())
-    else:  # without a snapshot, the index and the shards are read
-        shutil.rmtree(version / "runs")
-        targets = [version / "index.json"] if victim == "index" else \
-            [path for path in version.glob("*.json") if path.name != "index.json"]
-    assert targets
-    for path in targets:
-        path.unlink()
-        if kind == "dev-zero":
-            path.symlink_to("/dev/zero")
-        elif kind == "fifo":
-            os.mkfifo(path)
-        elif kind == "folder":
-            path.mkdir()
-        else:
-            with open(path, "wb") as handle:
-                handle.truncate(4 << 30)  # 4 GB that take no room: over any limit, and over this child's memory
+    path = _database(cache_dir)
+    path.unlink()
+    victim = tmp_path / "victim.db"
+    if kind == "dev-zero":
+        path.symlink_to("/dev/zero")
+    elif kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "folder":
+        path.mkdir()
+    elif kind == "garbage":
+        path.write_bytes(b"SQLite format 3\x00" + os.urandom(8192))
+    elif kind == "empty":
+        path.write_bytes(b"")
+    elif kind == "foreign":  # a real database, not of ours: a table named like ours, with a trigger
+        connection = sqlite3.connect(path)
+        connection.executescript("CREATE TABLE result(key, value, mac); CREATE TABLE log(x);"
+                                 "CREATE TRIGGER t AFTER INSERT ON result BEGIN INSERT INTO log VALUES (1); END;")
+        connection.close()
+    elif kind == "symlink":  # to a genuine database elsewhere, which is neither read nor written
+        connection = sqlite3.connect(victim)
+        connection.execute("CREATE TABLE precious(x)")
+        connection.commit()
+        connection.close()
+        path.symlink_to(victim)
+    else:
+        with open(path, "wb") as handle:
+            handle.truncate(4 << 30)  # 4 GB that take no room: over this child's memory
+    before = victim.read_bytes() if kind == "symlink" else None
     warm = _run_limited("--cache-dir", str(cache_dir), str(folder))
     assert (warm.returncode, warm.stdout) == (cold.returncode, cold.stdout)
-    if kind == "folder":  # read as missing; written again, but no file can be renamed over a folder
-        assert warm.stderr.startswith(f"guidelint: warning: result cache not saved: {version}{os.sep}")
-        assert warm.stderr.endswith(".json: Is a directory\n") and warm.stderr.count("\n") == 1
-    else:
-        assert warm.stderr == ""
-        assert all(path.is_file() and not path.is_symlink() and path.stat().st_size < 1 << 20 for path in targets)
-
-
-def test_a_cache_file_over_the_limit_is_neither_read_nor_written(tmp_path, monkeypatch) -> None:
-    folder = _corpus(tmp_path)
-    cache_dir = tmp_path / "cache"
-    cold = check("--cache-dir", str(cache_dir), str(folder))
-    largest = max(_cache_files(cache_dir), key=lambda path: path.stat().st_size)
-    before = largest.read_bytes()
-    monkeypatch.setattr(cache_files, "FILE_LIMIT", len(before) - 1)
-    monkeypatch.setattr(result_cache, "FILE_LIMIT", len(before) - 1)
-    reads: list[tuple[str, int | None]] = []
-    original = cache_files._read_regular
-
-    def read(name, folder):
-        data = original(name, folder)
-        reads.append((name, None if data is None else len(data)))
-        return data
-
-    monkeypatch.setattr(cache_files, "_read_regular", read)
-    assert check("--cache-dir", str(cache_dir), str(folder)) == cold
-    assert sorted(reads) == sorted((path.name, None if path == largest else path.stat().st_size)
-                                   for path in _cache_files(cache_dir))  # the largest refused by its size
-    assert largest.read_bytes() == before  # written again it would be over the limit too: it is not
+    if kind == "folder":  # read as missing; it cannot be replaced
+        assert warm.stderr == f"guidelint: warning: result cache not saved: {path}: Is a directory\n"
+        return
+    assert warm.stderr == ""
+    assert path.is_file() and not path.is_symlink()
+    if kind != "empty":  # (an empty file is a database with no tables yet: it is used as it is)
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    if kind == "symlink":
+        assert victim.read_bytes() == before
+    again = _run_limited("--cache-dir", str(cache_dir), str(folder))  # from the new database
+    assert (again.returncode, again.stdout, again.stderr) == (cold.returncode, cold.stdout, "")
+    connection = sqlite3.connect(path)
+    assert connection.execute("SELECT count(*) FROM result").fetchone() == (12,)
+    connection.close()
 
 
 # --- 3. a cache folder that cannot be used costs the cache, never the run ------------------------------
@@ -307,49 +299,73 @@ def test_a_symlinked_cache_folder_is_not_used_and_its_target_not_written(tmp_pat
 def test_a_cache_that_cannot_be_saved_warns_once(tmp_path) -> None:
     cache_dir = tmp_path / "cache"
     cache = result_cache.ResultCache.open(str(cache_dir))
-    cache.dirty.add("00")
-    cache.shards["00"] = {}
+    cache.store(runner.FileOutcome("a.md", cache_key="0" * 64))
+    cache.store(runner.FileOutcome("b.md", cache_key="1" * 64))
     cache_dir.write_text("appeared during the run")
     assert cache.save() == f"result cache not saved: {cache_dir} is not a folder"
 
 
 # --- 4. writes never follow a planted link -------------------------------------------------------------
 
-def test_planted_links_are_replaced_never_written_through(tmp_path, monkeypatch) -> None:
-    monkeypatch.setattr(result_cache, "SNAPSHOT_MIN_FILES", 10)
+def test_planted_links_are_replaced_never_written_through(tmp_path) -> None:
     folder = _corpus(tmp_path)
     victim = tmp_path / "bashrc"
-    victim.write_bytes(b"export PATH=/usr/bin\n")
+    victim.write_bytes(b"")  # an empty file is a database to SQLite: written through a link, it would be one
     cache_dir = tmp_path / "cache"
     version = cache_dir / VERSION
     version.mkdir(parents=True)
-    names = [f"{n:02x}.json" for n in range(256)] + ["index.json"]
+    names = [result_cache.DATABASE + suffix for suffix in ("", "-wal", "-shm", "-journal")]
     for name in names:
         (version / name).symlink_to(victim)
     (cache_dir / "CACHEDIR.TAG").symlink_to(tmp_path / "created-through-a-link")
     cold = check("--cache-dir", str(cache_dir), str(folder))
     assert cold == (*check("--no-cache", str(folder))[:2], "")
-    assert victim.read_bytes() == b"export PATH=/usr/bin\n"
+    assert victim.read_bytes() == b""
     assert not (tmp_path / "created-through-a-link").exists()
-    written = [name for name in names if not (version / name).is_symlink()]
-    assert "index.json" in written and len(written) > 5  # replaced by real cache files
-    assert all((version / name).is_file() and stat.S_IMODE((version / name).stat().st_mode) == 0o600
-               for name in written)
+    assert not any((version / name).is_symlink() for name in names)
+    path = version / result_cache.DATABASE
+    assert path.is_file() and stat.S_IMODE(path.stat().st_mode) == 0o600
     assert check("--cache-dir", str(cache_dir), str(folder)) == cold
 
 
-def test_a_planted_runs_folder_link_is_not_written_into_nor_pruned(tmp_path, monkeypatch) -> None:
-    monkeypatch.setattr(result_cache, "SNAPSHOT_MIN_FILES", 10)
-    monkeypatch.setattr(result_cache, "SNAPSHOTS_KEPT", 0)
-    folder = _corpus(tmp_path)
-    elsewhere = tmp_path / "elsewhere"
-    elsewhere.mkdir()
-    precious = elsewhere / ("0" * 32 + ".json")  # named like a snapshot
-    precious.write_text("{}")
+# --- 5. runs at the same time ---------------------------------------------------------------------------
+
+def test_runs_at_the_same_time_share_the_cache(tmp_path) -> None:
+    """Four runs started together on one empty cache, then four on the filled one: each reports what a run
+    without the cache does, none warns, and the cache they leave answers the next run."""
+    folder = _corpus(tmp_path, copies=8)  # 112 files
     cache_dir = tmp_path / "cache"
-    (cache_dir / VERSION).mkdir(parents=True)
-    (cache_dir / VERSION / "runs").symlink_to(elsewhere)
-    code, out, err = check("--cache-dir", str(cache_dir), str(folder))
-    assert (code, out) == check("--no-cache", str(folder))[:2]
-    assert err == f"guidelint: warning: result cache not saved: {cache_dir / VERSION / 'runs'} is a symlink\n"
-    assert sorted(os.listdir(elsewhere)) == [precious.name]
+    expected = check("--no-cache", str(folder))
+    env = {**os.environ, "GUIDELINT_POOL_MIN_BYTES": "0"}  # (runs in worker processes too)
+    env.pop("GUIDELINT_NO_CACHE", None)
+    for _ in range(2):
+        runs = [subprocess.Popen([sys.executable, "-c", _SCRIPT, "check", "--format", "json", "--jobs", str(jobs),
+                                  "--cache-dir", str(cache_dir), str(folder)],
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+                for jobs in (1, 2, 1, 2)]
+        for run in runs:
+            out, err = run.communicate(timeout=120)
+            assert (run.returncode, out, err) == expected
+    connection = sqlite3.connect(_database(cache_dir))
+    assert connection.execute("SELECT count(*) FROM result").fetchone() == (12,)
+    assert connection.execute("SELECT count(*) FROM file").fetchone() == (8 * 12,)
+    connection.close()
+
+
+def test_a_database_held_by_another_run_costs_the_cache_not_the_run(tmp_path, monkeypatch) -> None:
+    folder = _corpus(tmp_path)
+    cache_dir = tmp_path / "cache"
+    cold = check("--cache-dir", str(cache_dir), str(folder))
+    (folder / "0-defects.md").write_bytes((folder / "0-defects.md").read_bytes() + b"\nmore  \n")
+    expected = check("--no-cache", str(folder))
+    monkeypatch.setattr(result_cache, "BUSY_MS", 50)
+    holder = sqlite3.connect(_database(cache_dir), isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another run in the middle of writing
+    try:
+        code, out, err = check("--cache-dir", str(cache_dir), str(folder))
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert (code, out) == expected[:2] != cold[:2]
+    assert err == f"guidelint: warning: result cache not saved: {_database(cache_dir)}: database is locked\n"
+    assert check("--cache-dir", str(cache_dir), str(folder)) == expected  # and the next run saves it

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sqlite3
 import time
 from pathlib import Path
 
@@ -13,7 +14,6 @@ from click.testing import CliRunner
 
 from guidelint import cache as result_cache
 from guidelint import runner
-from guidelint.cache_files import seal, unseal, user_key
 from guidelint.cli import main
 from guidelint.config import Config
 from guidelint.engine import Linter
@@ -30,23 +30,30 @@ def _corpus(tmp_path, copies: int = 6):
     return folder
 
 
-def _name(path) -> str:
-    """A cache file's name in the cache, which its MAC covers: "v6/00.json", "v6/runs/….json"."""
-    parts = path.parts
-    return "/".join(parts[parts.index(f"v{result_cache.CACHE_FORMAT}"):])
+def _database(cache_dir) -> Path:
+    return cache_dir / f"v{result_cache.CACHE_FORMAT}" / result_cache.DATABASE
 
 
-def _stored(path) -> dict:
-    """A cache file's content (its first line is the MAC of the rest)."""
-    head, body = path.read_bytes().split(b"\n", 1)
-    assert unseal(user_key(), _name(path), path.read_bytes()) == body, f"{path} does not match its MAC {head!r}"
-    return json.loads(body)
+def _rows(cache_dir, table: str) -> list[tuple]:
+    """A table of the cache's database, as stored (MACs and all)."""
+    connection = sqlite3.connect(_database(cache_dir))
+    try:
+        return connection.execute(f"SELECT * FROM {table} ORDER BY rowid").fetchall()
+    finally:
+        connection.close()
 
 
-def _store(path, content: dict) -> None:
-    """Write a cache file as guidelint does, sealed with the user's key: what it holds is then checked on
-    its own merits."""
-    path.write_bytes(seal(user_key(), _name(path), json.dumps(content).encode("utf-8")))
+def _store_results(cache_dir, value_of) -> int:
+    """Replace each stored result by `value_of(key)` (bytes), sealed with the user's key as guidelint
+    seals it: what it holds is then checked on its own merits."""
+    cache = result_cache.ResultCache.open(str(cache_dir))
+    try:
+        keys = [row[0] for row in cache.connection.execute("SELECT key FROM result").fetchall()]
+        rows = [(value_of(key), cache._result_mac(key, value_of(key)), key) for key in keys]
+        cache.connection.executemany("UPDATE result SET value = ?, mac = ? WHERE key = ?", rows)
+    finally:
+        cache.close()
+    return len(rows)
 
 
 def check(*args: str, cache: bool = False, monkeypatch=None):
@@ -69,29 +76,23 @@ def test_warm_run_equals_cold_and_corrupt_cache_is_ignored(tmp_path, monkeypatch
     folder = _corpus(tmp_path, copies=1)
     cache_dir = tmp_path / "cache"
     cold = check("--cache-dir", str(cache_dir), str(folder), cache=True, monkeypatch=monkeypatch)
-    shards = sorted(path for path in (cache_dir / f"v{result_cache.CACHE_FORMAT}").glob("*.json") if path.name != "index.json")
-    entries = {key for shard in shards for key in _stored(shard)["entries"]}
-    assert len(entries) == 12  # 14 files; the empty and the Latin-1 one are never cached
-    assert all(key[:2] + ".json" == shard.name for shard in shards for key in _stored(shard)["entries"])
+    assert len(_rows(cache_dir, "result")) == 12  # 14 files; the empty and the Latin-1 one are never cached
     warm = check("--cache-dir", str(cache_dir), str(folder))
     assert warm == cold
-    for shard in shards:
-        shard.write_text("{not json")
+    assert _store_results(cache_dir, lambda key: b"{not json") == 12
     assert check("--cache-dir", str(cache_dir), str(folder)) == cold
-    for shard in shards:
-        shard.write_text("[" * 100_000 + "]" * 100_000)  # too deep for the JSON decoder
+    _store_results(cache_dir, lambda key: b"[" * 100_000 + b"]" * 100_000)  # too deep for the JSON decoder
     assert check("--cache-dir", str(cache_dir), str(folder)) == cold
-    for shard in shards:
-        keys = [key for key in entries if key[:2] + ".json" == shard.name]
-        _store(shard, {"version": "0.1.0", "entries": {key: [[1, 2, 3]] for key in keys}})
+    _store_results(cache_dir, lambda key: b"[[1, 2, 3]]")
     assert check("--cache-dir", str(cache_dir), str(folder)) == cold  # malformed rows: recomputed
     row = [1, 1, "GL999", 1, 1, "nope", 3, "m", None, "f"]
     corpus_row = ["GL002", "k", "k", 1, 1, 1, 1, "c", False]  # GL002 is no corpus rule
     for foreign in ([[row], []], [[], [corpus_row]]):
-        for shard in shards:
-            keys = [key for key in entries if key[:2] + ".json" == shard.name]
-            _store(shard, {"version": "0.1.0", "entries": {key: foreign for key in keys}})
+        _store_results(cache_dir, lambda key, foreign=foreign: json.dumps(foreign).encode())
         assert check("--cache-dir", str(cache_dir), str(folder)) == cold  # well-formed but foreign: recomputed
+    _database(cache_dir).write_bytes(b"not a database" * 1000)
+    assert check("--cache-dir", str(cache_dir), str(folder)) == cold
+    assert len(_rows(cache_dir, "result")) == 12  # replaced by a good one
 
 
 def test_cache_key_depends_on_content_and_settings() -> None:
@@ -137,7 +138,7 @@ def test_unchanged_files_are_known_by_their_stat_and_never_read(tmp_path, monkey
     _age(folder)
     cache_dir = tmp_path / "cache"
     cold = check("--cache-dir", str(cache_dir), str(folder), cache=True, monkeypatch=monkeypatch)
-    index = _stored(cache_dir / f"v{result_cache.CACHE_FORMAT}" / "index.json")["entries"]
+    index = [os.fsdecode(row[0]) for row in _rows(cache_dir, "file")]
     assert sorted(os.path.basename(path) for path in index) == sorted(
         path.name for path in folder.iterdir() if path.name not in ("0-empty.md", "0-latin1.md"))
     with monkeypatch.context() as patched:
@@ -170,10 +171,10 @@ def test_recently_written_files_are_not_indexed(tmp_path, monkeypatch) -> None:
         os.utime(path, (old, old))
     cache_dir = tmp_path / "cache"
     check("--cache-dir", str(cache_dir), str(folder), cache=True, monkeypatch=monkeypatch)
-    assert not (cache_dir / f"v{result_cache.CACHE_FORMAT}" / "index.json").exists()
+    assert _rows(cache_dir, "file") == [] and len(_rows(cache_dir, "result")) == 12
     time.sleep(RACY_S + 0.05)
     check("--cache-dir", str(cache_dir), str(folder))  # results from the content cache, now indexed
-    assert len(_stored(cache_dir / f"v{result_cache.CACHE_FORMAT}" / "index.json")["entries"]) == 12
+    assert len(_rows(cache_dir, "file")) == 12
 
 
 def test_index_entries_belong_to_their_settings(tmp_path, monkeypatch) -> None:
@@ -225,24 +226,7 @@ def test_the_cache_key_digest_of_the_rules_data_is_the_policy_digest() -> None:
     assert policy.digest_of() == policy.load().digest
 
 
-# --- run snapshots ----------------------------------------------------------------------------------------
-
-def _snapshots(cache_dir) -> list:
-    return sorted((cache_dir / f"v{result_cache.CACHE_FORMAT}" / "runs").glob("*.json"))
-
-
-def _reads(monkeypatch) -> list[str]:
-    """The names of the cache files read from now on."""
-    names: list[str] = []
-    original = result_cache.ResultCache._read_json
-
-    def read(self, name):
-        names.append(name)
-        return original(self, name)
-
-    monkeypatch.setattr(result_cache.ResultCache, "_read_json", read)
-    return names
-
+# --- the file table ---------------------------------------------------------------------------------------
 
 UNCACHED = ("0-empty.md", "0-latin1.md")  # never cached: linted every time
 
@@ -255,36 +239,7 @@ def _cached_corpus(tmp_path, monkeypatch):
     return folder, cache_dir, check("--cache-dir", str(cache_dir), str(folder), cache=True, monkeypatch=monkeypatch)
 
 
-@pytest.fixture
-def snapshots_for_small_runs(monkeypatch):
-    monkeypatch.setattr(result_cache, "SNAPSHOT_MIN_FILES", 10)
-
-
-@pytest.mark.usefixtures("snapshots_for_small_runs")
-def test_an_unchanged_run_is_answered_from_its_snapshot_alone(tmp_path, monkeypatch) -> None:
-    folder = _corpus(tmp_path, copies=1)  # 13 files
-    _age(folder)
-    cache_dir = tmp_path / "cache"
-    cold = check("--cache-dir", str(cache_dir), str(folder), cache=True, monkeypatch=monkeypatch)
-    (snapshot,) = _snapshots(cache_dir)
-    entries = _stored(snapshot)["entries"]
-    names = sorted(path.name for path in folder.iterdir())
-    assert [signature is None for signature in entries["signatures"]] == [name in UNCACHED for name in names]
-    assert [result is None for result in entries["results"]] == [name in UNCACHED for name in names]
-    written = snapshot.stat().st_mtime_ns
-    with monkeypatch.context() as patched:
-        _no_hashing(patched)
-        reads = _reads(patched)
-        assert check("--cache-dir", str(cache_dir), str(folder)) == cold
-    shards = [name for name in reads if len(name) == 7 and name[:2] != "no"]  # "xx.json"; "no": not-cached
-    assert reads[0] == snapshot.relative_to(cache_dir / f"v{result_cache.CACHE_FORMAT}").as_posix()
-    assert shards == []  # the 11 cached files came from the snapshot: no shard was opened
-    assert _snapshots(cache_dir) == [snapshot] and snapshot.stat().st_mtime_ns == written  # not rewritten
-
-
-@pytest.mark.usefixtures("snapshots_for_small_runs")
-def test_a_changed_file_is_linted_again_and_the_snapshot_follows(tmp_path, monkeypatch) -> None:
-    monkeypatch.setattr(result_cache, "SNAPSHOT_SLACK", 0)  # rewritten for any change
+def test_a_changed_file_is_linted_again_and_its_row_follows(tmp_path, monkeypatch) -> None:
     folder, cache_dir, _ = _cached_corpus(tmp_path, monkeypatch)
     guide = folder / "0-variant-b-marketing-manager.md"
     guide.write_text(guide.read_text(encoding="utf-8").replace("## Interview Questions", "## Interview Question!", 1),
@@ -292,102 +247,68 @@ def test_a_changed_file_is_linted_again_and_the_snapshot_follows(tmp_path, monke
     warm = check("--cache-dir", str(cache_dir), str(folder))
     assert warm == check("--no-cache", str(folder))
     assert any(d["rule"] == "required-section" and d["path"].endswith(guide.name) for d in json.loads(warm[1]))
-    (snapshot,) = _snapshots(cache_dir)
-    position = sorted(path.name for path in folder.iterdir()).index(guide.name)
-    assert _stored(snapshot)["entries"]["signatures"][position] is None  # just written: racy
+
+    def row() -> tuple:
+        (found,) = [row for row in _rows(cache_dir, "file") if os.fsdecode(row[0]).endswith(guide.name)]
+        return found
+
+    stat = guide.stat()
+    assert list(row()[1:5]) != [stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns]  # racy: not yet
     time.sleep(RACY_S + 0.05)
     assert check("--cache-dir", str(cache_dir), str(folder)) == warm
-    stat = guide.stat()
-    assert _stored(snapshot)["entries"]["signatures"][position] == [
-        stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns]  # settled now: trusted next time
+    assert list(row()[1:5]) == [stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns]  # settled: trusted
+    with monkeypatch.context() as patched:
+        _no_hashing(patched)
+        assert check("--cache-dir", str(cache_dir), str(folder)) == warm
 
 
-@pytest.mark.usefixtures("snapshots_for_small_runs")
-@pytest.mark.parametrize("damage", [
-    "{not json",
-    "[" * 100_000 + "]" * 100_000,
-    "short",  # a snapshot of another file list
-    "rows",  # each result replaced by a malformed one
-    "foreign",  # each result a finding of a rule this guidelint does not have
-    "signatures",  # each signature a string
-])
-def test_a_damaged_snapshot_is_ignored(tmp_path, monkeypatch, damage) -> None:
-    from guidelint import __version__
-
+@pytest.mark.parametrize("damage", ["key", "signature", "settings", "mac"])
+def test_a_damaged_file_row_is_ignored(tmp_path, monkeypatch, damage) -> None:
+    """A file row that does not verify is as good as none: the file is read and hashed again."""
     folder, cache_dir, cold = _cached_corpus(tmp_path, monkeypatch)
-    (snapshot,) = _snapshots(cache_dir)
-    entries = _stored(snapshot)["entries"]
-    if damage == "rows":
-        entries["results"] = [[[1, 2, 3]] for _ in entries["results"]]
-    elif damage == "foreign":
-        entries["results"] = [[[[1, 1, "GL999", 1, 1, "nope", 3, "m", None, "f"]], []] for _ in entries["results"]]
-    elif damage == "short":
-        entries = {"signatures": [], "results": []}
-    elif damage == "signatures":
-        entries["signatures"] = ["12" for _ in entries["signatures"]]
-    else:
-        entries = None
-    if entries is None:
-        snapshot.write_text(damage)
-    else:
-        _store(snapshot, {"version": __version__, "entries": entries})
+    other = next(row[6] for row in _rows(cache_dir, "file") if not os.fsdecode(row[0]).endswith("defects.md"))
+    change = {"key": ("key = ?", other), "signature": ("size = size + ?", 1),
+              "settings": ("settings = ?", "x"), "mac": ("mac = ?", b"0" * 32)}[damage]
+    connection = sqlite3.connect(_database(cache_dir))
+    with connection:
+        connection.execute(f"UPDATE file SET {change[0]}", (change[1],))
+    connection.close()
+    hashed: list[str] = []
+    original = Linter.cache_key
+
+    def counting(self, data, path):
+        hashed.append(path)
+        return original(self, data, path)
+
+    monkeypatch.setattr(Linter, "cache_key", counting)
     assert check("--cache-dir", str(cache_dir), str(folder)) == cold
+    if damage != "signature":  # (a changed stat is not trusted either, but is no forgery)
+        assert len(hashed) >= 13
 
 
-@pytest.mark.usefixtures("snapshots_for_small_runs")
-def test_a_cache_file_damaged_into_other_valid_json_is_ignored(tmp_path, monkeypatch) -> None:
+def test_a_result_damaged_into_other_valid_json_is_ignored(tmp_path, monkeypatch) -> None:
     """One byte lost inside a rule name, or a digit changed, still parses: the MAC catches it."""
     folder, cache_dir, cold = _cached_corpus(tmp_path, monkeypatch)
+    connection = sqlite3.connect(_database(cache_dir))
     damaged = 0
-    for path in (cache_dir / f"v{result_cache.CACHE_FORMAT}").rglob("*.json"):
-        data = path.read_bytes()
-        changed = data.replace(b"required-section", b"required-sectio", 1).replace(b',"GL204",1,', b',"GL204",2,', 1)
-        if changed != data:
-            json.loads(changed.split(b"\n", 1)[1])  # still valid JSON
-            path.write_bytes(changed)
-            damaged += 1
-    assert damaged >= 2  # a shard and the snapshot
+    with connection:
+        for key, value, _ in connection.execute("SELECT * FROM result").fetchall():
+            changed = value.replace(b"required-section", b"required-sectio", 1).replace(b',"GL204",1,', b',"GL204",2,', 1)
+            if changed != value:
+                json.loads(changed)  # still valid JSON
+                connection.execute("UPDATE result SET value = ? WHERE key = ?", (changed, key))
+                damaged += 1
+    connection.close()
+    assert damaged >= 2
     assert check("--cache-dir", str(cache_dir), str(folder)) == cold
 
 
-@pytest.mark.usefixtures("snapshots_for_small_runs")
-def test_each_kind_of_run_has_its_own_snapshot_and_only_the_newest_are_kept(tmp_path, monkeypatch) -> None:
-    folder, cache_dir, _ = _cached_corpus(tmp_path, monkeypatch)
-    for code in ("GL301", "GL302", "GL303", "GL304", "GL301"):
-        narrow = check("--cache-dir", str(cache_dir), "--select", code, str(folder))
-        assert narrow == check("--no-cache", "--select", code, str(folder))
-        assert {d["code"] for d in json.loads(narrow[1])} <= {code}
-    assert len(_snapshots(cache_dir)) == result_cache.SNAPSHOTS_KEPT == 4
-    few = sorted(str(path) for path in folder.iterdir())[:9]  # under SNAPSHOT_MIN_FILES: no snapshot
-    check("--cache-dir", str(cache_dir), *few)
-    assert len(_snapshots(cache_dir)) == 4
-
-
-@pytest.mark.usefixtures("snapshots_for_small_runs")
-def test_a_snapshot_out_of_date_for_a_few_files_is_kept_and_they_are_looked_up(tmp_path, monkeypatch) -> None:
-    monkeypatch.setattr(result_cache, "SNAPSHOT_SLACK", 0.1)  # 1 file of 13 is within it, 2 are not
-    folder, cache_dir, _ = _cached_corpus(tmp_path, monkeypatch)
-    (snapshot,) = _snapshots(cache_dir)
-    written = snapshot.read_bytes()
-    first, second = folder / "0-variant-a-customer-success-manager.md", folder / "0-variant-c-operations-analyst.md"
-    first.write_text(first.read_text(encoding="utf-8") + "Trailing  \n", encoding="utf-8")
-    warm = check("--cache-dir", str(cache_dir), str(folder))
-    assert warm == check("--no-cache", str(folder))
-    assert any(d["rule"] == "trailing-whitespace" and d["path"].endswith(first.name) for d in json.loads(warm[1]))
-    assert snapshot.read_bytes() == written  # one stale file: kept as it was
-    second.write_text(second.read_text(encoding="utf-8") + "Trailing  \n", encoding="utf-8")
-    assert check("--cache-dir", str(cache_dir), str(folder)) == check("--no-cache", str(folder))
-    assert snapshot.read_bytes() != written  # two: rewritten
-
-
-@pytest.mark.usefixtures("snapshots_for_small_runs")
 @pytest.mark.parametrize("seed", [1, 2])
 def test_random_edits_settings_and_damage_never_give_a_cached_wrong_answer(tmp_path, monkeypatch, seed) -> None:
     """Thirty random steps over a folder and its cache: each run with the cache equals a run without."""
     import random
 
     chance = random.Random(seed)
-    monkeypatch.setattr(result_cache, "SNAPSHOT_SLACK", chance.choice([0, 0.2]))
     folder = _corpus(tmp_path, copies=1)
     _age(folder)
     cache_dir = tmp_path / "cache"
@@ -405,10 +326,9 @@ def test_random_edits_settings_and_damage_never_give_a_cached_wrong_answer(tmp_p
             guide.unlink()
         elif step == "copy":
             shutil.copy(guide, folder / f"copy-{chance.randrange(10**6)}.md")
-        elif step == "damage" and cache_dir.exists():
-            stored = list(cache_dir.rglob("*.json"))
-            if stored:
-                victim = chance.choice(stored)
+        elif step == "damage" and _database(cache_dir).exists():
+            if True:
+                victim = _database(cache_dir)
                 data = victim.read_bytes()
                 cut = chance.randrange(len(data) + 1)
                 victim.write_bytes(data[:cut] + chance.choice([b"", b"]", b"x", b"{}"]) + data[cut + 1:])
@@ -464,3 +384,63 @@ def test_a_small_run_with_two_jobs_starts_no_worker(tmp_path, monkeypatch) -> No
     monkeypatch.setenv("GUIDELINT_POOL_MIN_BYTES", "0")
     assert CliRunner().invoke(main, command, catch_exceptions=False).stdout == alone
     assert started == [2]
+
+
+# --- memory -----------------------------------------------------------------------------------------------
+
+def _generated(tmp_path, count: int) -> Path:
+    import sys
+
+    bench = str(Path(__file__).resolve().parents[1] / "bench")
+    sys.path.insert(0, bench)
+    try:
+        from generate import generate
+    finally:
+        sys.path.remove(bench)
+    folder = tmp_path / "generated"
+    generate(folder, count)
+    return folder
+
+
+def _alive_during_run(monkeypatch) -> dict[str, int]:
+    """Counts taken while the run's output goes by: the Diagnostics alive when the middle file comes out,
+    and the lists alive when the last one does (cached results are lists until decoded)."""
+    import gc
+
+    from guidelint.diagnostics import Diagnostic
+
+    counts: dict[str, int] = {}
+    original = runner.run
+
+    def counting(linter, files, *args, **kwargs):
+        for position, outcome in enumerate(original(linter, files, *args, **kwargs)):
+            if position in (len(files) // 2, len(files) - 1):
+                gc.collect()
+                alive = gc.get_objects()
+                counts["diagnostics" if position == len(files) // 2 else "lists"] = \
+                    sum(1 for thing in alive if type(thing) is (Diagnostic if position == len(files) // 2 else list))
+                del alive
+            yield outcome
+
+    monkeypatch.setattr(runner, "run", counting)
+    return counts
+
+
+def test_a_warm_run_keeps_no_cached_results(tmp_path, monkeypatch) -> None:
+    """Hits are decoded when their turn comes, not all before the run's output starts, and nothing of the
+    run is kept to be written at the end: the memory of a warm run does not grow with its files."""
+    folder = _generated(tmp_path, 400)
+    _age(folder)
+    cache_dir = tmp_path / "cache"
+    cold = check("--jobs", "1", "--cache-dir", str(cache_dir), str(folder), cache=True, monkeypatch=monkeypatch)
+    findings = len(json.loads(cold[1]))
+    assert findings > 1000
+    with monkeypatch.context() as patched:
+        uncached = _alive_during_run(patched)
+        assert check("--jobs", "1", "--no-cache", str(folder)) == cold
+    with monkeypatch.context() as patched:
+        warm = _alive_during_run(patched)
+        _no_hashing(patched)  # (every file answered by the cache)
+        assert check("--jobs", "1", "--cache-dir", str(cache_dir), str(folder)) == cold
+    assert warm["diagnostics"] < 100 < findings
+    assert warm["lists"] < uncached["lists"] + 100

@@ -2,27 +2,42 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
+import hmac
 import json
 import os
-import re
+import stat
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
-from .cache_files import FILE_LIMIT, CacheFolder, CacheUnavailable, seal, unseal, user_key
+from .cache_files import CacheFolder, CacheUnavailable, user_key
 from .diagnostics import Diagnostic, Edit, Fix, Severity
 from .engine import Linter
 from .fileio import TooLarge, read_limited
 from .rules import REGISTRY, CorpusEntry
 from .runner import FileOutcome, index_entry, stat_signature
 
-CACHE_FORMAT = 6  # 5: each file starts with the checksum of its body; 6: with its HMAC (cache_files.py)
-INDEX_LIMIT = 200_000  # files remembered by their stat in the index
-SHARD_LIMIT = 2_000  # entries kept at most in each of the 256 shards
-SNAPSHOT_MIN_FILES = 200  # a run over this many files also keeps a snapshot of itself (see ResultCache)
-SNAPSHOTS_KEPT = 4  # the newest run snapshots kept
-SNAPSHOT_SLACK = 0.01  # a snapshot out of date for at most this share of its files is not rewritten
+if TYPE_CHECKING:
+    import sqlite3
+
+CACHE_FORMAT = 7  # 6: HMAC-sealed JSON shards, index and run snapshots; 7: one SQLite database, a MAC per row
+DATABASE = "results.db"
+RESULT_LIMIT = 500_000  # results kept at most (the oldest written go first)
+FILE_LIMIT_ROWS = 200_000  # files remembered by their stat at most
+BATCH = 500  # rows written in one transaction, as the run goes
+BUSY_MS = 10_000  # how long a run waits for another run's write to finish before it goes without the cache
+
+_TABLES = {
+    "result": "CREATE TABLE result(key TEXT PRIMARY KEY, value BLOB NOT NULL, mac BLOB NOT NULL)",
+    "file": "CREATE TABLE file(path BLOB PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, "
+            "ino INTEGER NOT NULL, ctime_ns INTEGER NOT NULL, settings TEXT NOT NULL, key TEXT NOT NULL, "
+            "mac BLOB NOT NULL)",
+}
+# what a database of ours holds, as sqlite_master lists it (the two primary keys' automatic indexes)
+_SCHEMA = sorted([("table", "result", _TABLES["result"]), ("table", "file", _TABLES["file"]),
+                  ("index", "sqlite_autoindex_result_1", None), ("index", "sqlite_autoindex_file_1", None)])
+# companion files SQLite makes beside a database; a planted link under one of these names is removed
+_COMPANIONS = ("-wal", "-shm", "-journal")
 
 
 def _encode_diagnostic(d: Diagnostic) -> list[Any]:
@@ -47,49 +62,50 @@ def _decode_diagnostic(path: str, row: list[Any]) -> Diagnostic:
 class ResultCache:
     """Lint results keyed by file content + configuration + schema + rules data + guidelint version.
 
-    256 JSON shards by the key's first two hex digits, each read on first use and replaced atomically
-    when it changed, so a one-file run reads one small shard. Each file carries the HMAC of its
-    contents under the user's key (cache_files.py). Anything unreadable, damaged, forged or malformed
-    is ignored: a corrupt or foreign cache costs a cold run, never a wrong answer. A cache folder that
-    cannot be used costs the cache (CacheUnavailable, or `save` returns why), never the run.
+    One SQLite database (the standard library's sqlite3: a well-tested store that reads only the pages a
+    lookup needs, so memory does not grow with the cache or the run), `v7/results.db`, of two tables:
+    - result(key, value, mac): the result of linting content with that key (cache_key), as JSON;
+    - file(path, size, mtime_ns, ino, ctime_ns, settings, key, mac): each file (absolute path) by its stat
+      signature, its settings key and the key of the content it had, so a run over unchanged files reads
+      no file at all. A file is recorded only when its content was hashed in this run, its stat did not
+      change while it was read, its mtime and ctime are at least two seconds old (a file written within
+      its timestamps' resolution could change unseen: git's "racily clean" problem) and the linted
+      content has that same key.
 
-    An index maps each file (absolute path) to its stat signature (size, mtime, inode, ctime) and the key
-    of the content it had, so a run over unchanged files reads no file at all. An entry is recorded only
-    when the content was hashed in this run, its stat did not change while it was read, its mtime and
-    ctime are at least two seconds old (a file written within its timestamps' resolution could change
-    unseen: git's "racily clean" problem) and the linted content has that same key.
+    The database is data a checkout can carry: every row carries the HMAC of its fields under the user's
+    key (cache_files.py), bound to this guidelint version, and a row that does not verify is ignored. The
+    database is opened only when it is a regular file (not a link, FIFO or device), with SQLite's
+    defensive settings, and only when its schema is exactly ours; anything unreadable, damaged, forged or
+    malformed costs a cold run, never a wrong answer, and is replaced when results are written.
+    A cache folder or database that cannot be used (a file or a link instead of a folder, another run
+    holding the database past BUSY_MS) costs the cache (CacheUnavailable, or `save` returns why), never
+    the run.
 
-    A run over SNAPSHOT_MIN_FILES files or more also keeps a snapshot of itself in `runs/`: for each file
-    in run order, its trusted stat signature and its cached result. The snapshot is named by everything
-    the run's results depend on besides the files' content (the working folder, the file list and each
-    file's settings key), so the next identical run reads one file instead of the index and 256 shards,
-    and answers each file whose stat is unchanged from it. Any file it cannot answer goes through the
-    index and shards as before."""
+    Results are written in batches of BATCH as they arrive, so nothing of the run is kept here."""
 
     def __init__(self, folder: str, *, key: bytes) -> None:
-        """The cache in `folder` (created when first saved). CacheUnavailable when it is there but is not
+        """The cache in `folder` (created when first written). CacheUnavailable when it is there but is not
         a real folder (a file, a symlink) or cannot be opened."""
         self.folder = os.path.join(folder, f"v{CACHE_FORMAT}")
         self.root_path = folder
-        self.key = key
-        self.shards: dict[str, dict[str, list[Any]]] = {}
-        self.dirty: set[str] = set()
+        # rows of another version or format do not verify (nor do rows written under another key)
+        self.row_key = hmac.digest(key, f"guidelint cache rows v{CACHE_FORMAT} {__version__}".encode(), "sha256")
         self.started_ns = time.time_ns()
         self.cwd = os.path.join(os.getcwd(), "")
-        self.index: dict[str, list[Any]] | None = None
-        self.index_dirty = False
-        self.pending: dict[str, tuple[str, list[Any], str]] = {}  # path -> (absolute, index entry, its key)
-        self.snapshot_name: str | None = None  # this run's snapshot, when it keeps one
-        self.snapshot: tuple[list[Any], list[Any]] | None = None  # the one found: signatures, results
-        # this run, per position: each file's trusted stat signature and its cached result (or None)
-        self.signatures: list[list[int] | None] = []
-        self.results: list[list[Any] | None] = []
+        self.results: list[tuple[str, bytes, bytes]] = []  # to write: key, value, mac
+        self.files: list[tuple[Any, ...]] = []  # to write: file rows
+        self.connection: sqlite3.Connection | None = None
+        self.found: tuple[int, int] | None = None  # (device, inode) of a database file found unusable
+        self.problem: str | None = None  # why results stopped being written, for `save`
+        self.initialised = False  # whether this run made sure the tables are there
         self.root = CacheFolder.open(folder)
         self.version: CacheFolder | None = None
         try:
             self.version = self.root.subfolder(f"v{CACHE_FORMAT}") if self.root is not None else None
+            if self.version is not None:
+                self.connection = self._connect_found()
             # nothing stored yet: nothing can hit, so files are not read and hashed here at all
-            self.empty = self.version is None or not self.version.has_files(".json")
+            self.empty = self.connection is None or self._query_one("SELECT 1 FROM result LIMIT 1", ()) is None
         except (OSError, CacheUnavailable):
             self.close()
             raise
@@ -104,105 +120,216 @@ class ResultCache:
             raise CacheUnavailable(f"cannot open {folder}: {error.strerror or error}") from None
 
     def close(self) -> None:
+        if self.connection is not None:
+            with contextlib.suppress(Exception):
+                self.connection.close()
+            self.connection = None
         for folder in (self.version, self.root):
             if folder is not None:
                 folder.close()
 
-    def _read_json(self, name: str) -> dict[str, Any]:
-        """A cache file's entries; {} when it is missing, damaged, forged or not this version's."""
+    # --- the database -----------------------------------------------------------------------------------
+
+    def _connect_found(self) -> sqlite3.Connection | None:
+        """The database already in the version folder, or None when there is none or it is not one of
+        ours that can be read (then it is remembered, to be replaced when results are written)."""
+        assert self.version is not None
         try:
-            data = self.version.read(name) if self.version is not None else None
-            body = None if data is None else unseal(self.key, f"v{CACHE_FORMAT}/{name}", data)
-            if body is None:
-                return {}
-            content = json.loads(body)
-            if isinstance(content, dict) and content.get("version") == __version__ and \
-                    isinstance(content.get("entries"), dict):
-                return content["entries"]
-        except (OSError, ValueError, RecursionError):
-            pass
-        return {}
+            status = os.stat(DATABASE, dir_fd=self.version.descriptor, follow_symlinks=False)
+        except FileNotFoundError:
+            return None
+        self.found = (status.st_dev, status.st_ino)
+        if not stat.S_ISREG(status.st_mode) or not self._companions_regular():
+            return None
+        connection = None
+        try:
+            connection = self._connect()
+            found = sorted(connection.execute("SELECT type, name, sql FROM sqlite_master").fetchall())
+            if found and found != _SCHEMA:  # (none at all: one being made by another run, or left empty)
+                connection.close()
+                return None
+        except Exception:  # sqlite3.Error (not a database, damaged, locked), and whatever else it raises
+            if connection is not None:
+                with contextlib.suppress(Exception):
+                    connection.close()
+            return None
+        self.found = None
+        return connection
 
-    def _shard(self, key: str) -> dict[str, list[Any]]:
-        name = key[:2]
-        shard = self.shards.get(name)
-        if shard is None:
-            shard = self.shards[name] = self._read_json(f"{name}.json")
-        return shard
+    def _companions_regular(self) -> bool:
+        """Whether each companion file SQLite would open beside the database is missing or a regular file."""
+        assert self.version is not None
+        for suffix in _COMPANIONS:
+            try:
+                status = os.stat(DATABASE + suffix, dir_fd=self.version.descriptor, follow_symlinks=False)
+            except FileNotFoundError:
+                continue
+            if not stat.S_ISREG(status.st_mode):
+                return False
+        return True
 
-    def _absolute(self, path: str) -> str:
-        return path if os.path.isabs(path) else self.cwd + path  # (os.path.join is slower)
+    def _connect(self) -> sqlite3.Connection:
+        import sqlite3
 
-    def _loaded_index(self) -> dict[str, list[Any]]:
-        if self.index is None:
-            self.index = self._read_json("index.json")
-        return self.index
+        connection = sqlite3.connect(os.path.join(self.folder, DATABASE), timeout=BUSY_MS / 1000,
+                                     isolation_level=None)
+        try:
+            defensive = getattr(sqlite3, "SQLITE_DBCONFIG_DEFENSIVE", None)
+            if defensive is not None and hasattr(connection, "setconfig"):  # Python 3.12+
+                connection.setconfig(defensive, True)
+            for pragma in ("trusted_schema=OFF", "cell_size_check=ON", "mmap_size=0", "synchronous=NORMAL"):
+                connection.execute(f"PRAGMA {pragma}")
+        except BaseException:
+            connection.close()
+            raise
+        return connection
 
-    def _key_of(self, linter: Linter, path: str) -> tuple[str, list[int] | None] | None:
-        """The content key of `path`, from the index when its stat is unchanged, else by hashing it; and
-        the file's stat signature when it may be trusted next time (see `index_entry`)."""
+    def _create(self) -> sqlite3.Connection:
+        """The database, made when the cache has none that can be used: a file found unusable (garbage,
+        a link, a FIFO) is removed first (a link is removed, never followed). Raises OSError,
+        CacheUnavailable or sqlite3.Error."""
+        if self.root is None:
+            self.root = CacheFolder.open(self.root_path, create=True)
+            assert self.root is not None
+        self.root.create_once("CACHEDIR.TAG", CACHEDIR_TAG)
+        self.root.create_once(".gitignore", b"*\n")
+        if self.version is None:
+            self.version = self.root.subfolder(f"v{CACHE_FORMAT}", create=True)
+            assert self.version is not None
+        descriptor = self.version.descriptor
+        if self.found is not None:
+            with contextlib.suppress(FileNotFoundError):
+                status = os.stat(DATABASE, dir_fd=descriptor, follow_symlinks=False)
+                if (status.st_dev, status.st_ino) == self.found:  # (not one another run has made since)
+                    try:
+                        os.unlink(DATABASE, dir_fd=descriptor)
+                    except IsADirectoryError:
+                        raise OSError(21, os.strerror(21), os.path.join(self.folder, DATABASE)) from None
+            self.found = None
+        for suffix in _COMPANIONS:  # a planted link there would be written through by SQLite
+            with contextlib.suppress(FileNotFoundError):
+                status = os.stat(DATABASE + suffix, dir_fd=descriptor, follow_symlinks=False)
+                if not stat.S_ISREG(status.st_mode):
+                    os.unlink(DATABASE + suffix, dir_fd=descriptor)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+        try:
+            os.close(os.open(DATABASE, flags, 0o600, dir_fd=descriptor))
+        except FileExistsError:  # another run made it meanwhile: use it, when it is a regular file
+            status = os.stat(DATABASE, dir_fd=descriptor, follow_symlinks=False)
+            if not stat.S_ISREG(status.st_mode):
+                raise OSError(17, "not a regular file", os.path.join(self.folder, DATABASE)) from None
+        return self._connect()
+
+    def _initialise(self, connection: sqlite3.Connection) -> None:
+        """Make the tables when they are not there yet (a new or empty database); CacheUnavailable when
+        the database holds anything else."""
+        with contextlib.suppress(Exception):  # (WAL lets runs read while another writes; not everywhere)
+            connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            for sql in _TABLES.values():
+                connection.execute(sql.replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS", 1))
+            connection.execute("COMMIT")
+        except BaseException:
+            with contextlib.suppress(Exception):
+                connection.execute("ROLLBACK")
+            raise
+        found = sorted(connection.execute("SELECT type, name, sql FROM sqlite_master").fetchall())
+        if found != _SCHEMA:
+            raise CacheUnavailable(f"{os.path.join(self.folder, DATABASE)} is not guidelint's")
+
+    def _query_one(self, sql: str, parameters: tuple[Any, ...]) -> tuple[Any, ...] | None:
+        """One row, or None: also when the database cannot be read (then it is not used again)."""
+        if self.connection is None:
+            return None
+        try:
+            return self.connection.execute(sql, parameters).fetchone()
+        except Exception as error:  # sqlite3.Error: damaged, or locked past BUSY_MS
+            self._damaged(error)
+            return None
+
+    def _damaged(self, error: Exception) -> None:
+        """After `error` from the database: when it says the file is damaged or not a database (not merely
+        busy or without our tables yet), stop using it; it is replaced when results are written."""
+        import sqlite3
+
+        if self.connection is None or not isinstance(error, sqlite3.DatabaseError) \
+                or isinstance(error, sqlite3.OperationalError):
+            return
+        with contextlib.suppress(Exception):
+            self.connection.close()
+        self.connection = None
+        self.initialised = False
+        if self.version is not None:
+            with contextlib.suppress(OSError):
+                status = os.stat(DATABASE, dir_fd=self.version.descriptor, follow_symlinks=False)
+                self.found = (status.st_dev, status.st_ino)
+
+    # --- rows -------------------------------------------------------------------------------------------
+
+    def _result_mac(self, key: str, value: bytes) -> bytes:
+        return hmac.digest(self.row_key, b"result\0" + key.encode("ascii", "replace") + b"\0" + value, "sha256")
+
+    def _file_mac(self, path: bytes, size: int, mtime: int, ino: int, ctime: int, settings: str, key: str) -> bytes:
+        fields = f"\0{size}\0{mtime}\0{ino}\0{ctime}\0{settings}\0{key}".encode("utf-8", "surrogatepass")
+        return hmac.digest(self.row_key, b"file\0" + path + fields, "sha256")
+
+    def _absolute(self, path: str) -> bytes:
+        absolute = path if os.path.isabs(path) else self.cwd + path  # (os.path.join is slower)
+        return os.fsencode(absolute)
+
+    def _cached_value(self, key: str) -> bytes | None:
+        """The stored result of content `key` when its MAC verifies."""
+        row = self._query_one("SELECT value, mac FROM result WHERE key = ?", (key,))
+        if row is None or type(row[0]) is not bytes or type(row[1]) is not bytes:
+            return None
+        return row[0] if hmac.compare_digest(row[1], self._result_mac(key, row[0])) else None
+
+    def _indexed_key(self, absolute: bytes, signature: list[int], settings: str) -> str | None:
+        """The content key the file table has for this file as it is (same stat, same settings), if any."""
+        row = self._query_one("SELECT size, mtime_ns, ino, ctime_ns, settings, key, mac FROM file WHERE path = ?",
+                              (absolute,))
+        if row is None or list(row[:4]) != signature or row[4] != settings or type(row[5]) is not str \
+                or type(row[6]) is not bytes:
+            return None
+        return row[5] if hmac.compare_digest(row[6], self._file_mac(absolute, *signature, settings, row[5])) else None
+
+    def lookup(self, linter: Linter, path: str) -> str | None:
+        """The key of `path`'s cached result when the cache has one (its outcome: `outcome`), or None."""
+        if self.empty:
+            return None
+        linter = linter.for_path(path)
         settings = linter.settings_key(path)
         signature = stat_signature(path)
         if signature is None:
             return None
         absolute = self._absolute(path)
-        entry = self._loaded_index().get(absolute)
-        if type(entry) is list and len(entry) == 6 and entry[:4] == signature and entry[4] == settings:
-            return str(entry[5]), signature  # (already indexed as it is: nothing to remember)
-        try:
-            data = read_limited(path, linter.config.max_file_size)
-        except (OSError, TooLarge):
+        key = self._indexed_key(absolute, signature, settings)
+        entry = None
+        if key is None:
+            try:
+                data = read_limited(path, linter.config.max_file_size)
+            except (OSError, TooLarge):
+                return None
+            key = linter.cache_key(data, path)
+            entry = index_entry(path, signature, settings, key, self.started_ns)
+        if self._cached_value(key) is None:
             return None
-        key = linter.cache_key(data, path)
-        entry = index_entry(path, signature, settings, key, self.started_ns)
         if entry is not None:
-            self.pending[path] = (absolute, entry, key)
-        return key, signature if entry is not None else None
+            self._remember(absolute, entry)
+        return key
 
-    def begin(self, linter: Linter, files: list[str]) -> None:
-        """Before a run's lookups: find the snapshot of this same run, if one was kept."""
-        self.signatures = [None] * len(files)
-        self.results = [None] * len(files)
-        if len(files) < SNAPSHOT_MIN_FILES:
-            return
-        identity = json.dumps([__version__, self.cwd, files, linter.settings_keys(files)]).encode("utf-8", "surrogatepass")
-        self.snapshot_name = f"runs/{hashlib.sha256(identity).hexdigest()[:32]}.json"
-        if self.empty:
-            return
-        found = self._read_json(self.snapshot_name)
-        signatures, results = found.get("signatures"), found.get("results")
-        if type(signatures) is list and type(results) is list and len(signatures) == len(results) == len(files):
-            self.snapshot = signatures, results
-
-    def lookup(self, linter: Linter, path: str, position: int | None = None) -> FileOutcome | None:
-        """The cached outcome of `path`, or None. `position` is its place in the run (see `begin`)."""
-        if self.snapshot is not None and position is not None:
-            signature = self.snapshot[0][position]
-            if type(signature) is list and signature == stat_signature(path):
-                cached = self.snapshot[1][position]
-                outcome = self._decoded(path, cached)
-                if outcome is not None:
-                    self._saw(position, signature, cached)
-                    return outcome
-        if self.empty:
+    def outcome(self, path: str, key: str) -> FileOutcome | None:
+        """The cached outcome of `path`, whose result has content key `key` (from `lookup`); None when it is
+        no longer there or is not ours after all."""
+        value = self._cached_value(key)
+        if value is None:
             return None
-        linter = linter.for_path(path)
-        known = self._key_of(linter, path)
-        if known is None:
+        try:
+            cached = json.loads(value)
+        except (ValueError, RecursionError):
             return None
-        key, signature = known
-        cached = self._shard(key).get(key)
-        outcome = self._decoded(path, cached)
-        if outcome is None:
-            return None
-        self._remember(path, key)
-        if position is not None and signature is not None:
-            self._saw(position, signature, cached)
-        return outcome
-
-    def _saw(self, position: int, signature: list[int], result: list[Any]) -> None:
-        self.signatures[position] = signature
-        self.results[position] = result
+        return self._decoded(path, cached)
 
     @staticmethod
     def _decoded(path: str, cached: Any) -> FileOutcome | None:
@@ -219,96 +346,76 @@ class ResultCache:
             return None  # malformed, or a rule this guidelint does not have
         return FileOutcome(path, diagnostics, corpus=entries)
 
-    def _remember(self, path: str, key: str) -> None:
-        pending = self.pending.pop(path, None)
-        if pending is not None and pending[2] == key:
-            absolute, entry, _ = pending
-            index = self._loaded_index()
-            if index.get(absolute) != entry:
-                index[absolute] = entry
-                self.index_dirty = True
+    def _remember(self, absolute: bytes, entry: list[Any]) -> None:
+        size, mtime, ino, ctime, settings, key = entry
+        self.files.append((absolute, size, mtime, ino, ctime, settings, key,
+                           self._file_mac(absolute, size, mtime, ino, ctime, settings, key)))
+        if len(self.files) >= BATCH:
+            self._flush()
 
-    def store(self, outcome: FileOutcome, position: int | None = None) -> None:
-        assert outcome.cache_key is not None
+    def store(self, outcome: FileOutcome) -> None:
+        key = outcome.cache_key
+        assert key is not None
         result = [[_encode_diagnostic(d) for d in outcome.diagnostics], [entry.to_row() for entry in outcome.corpus]]
-        self._shard(outcome.cache_key)[outcome.cache_key] = result
-        self.dirty.add(outcome.cache_key[:2])
+        value = json.dumps(result, separators=(",", ":")).encode("ascii")
+        self.results.append((key, value, self._result_mac(key, value)))
         if outcome.index_entry is not None:  # the worker saw the file stay put while it read it
-            self.pending[outcome.path] = (self._absolute(outcome.path), outcome.index_entry, outcome.cache_key)
-            if position is not None:
-                self._saw(position, outcome.index_entry[:4], result)
-        self._remember(outcome.path, outcome.cache_key)
+            self._remember(self._absolute(outcome.path), outcome.index_entry)
+        if len(self.results) >= BATCH:
+            self._flush()
 
-    def save(self) -> str | None:
-        """Write what changed, then close the cache. Why it could not be written, or None: a cache that
-        cannot be written is no cache, not an error."""
+    def _flush(self) -> None:
+        """Write the rows gathered so far in one transaction. When that fails, the rest of the run writes
+        nothing (`save` says why)."""
+        results, files = self.results, self.files
+        self.results, self.files = [], []
+        if self.problem is not None or not (results or files):
+            return
         try:
-            snapshot = self._snapshot_now()
-            if not self.dirty and not self.index_dirty and not snapshot:
-                return None
-            if self.root is None:
-                self.root = CacheFolder.open(self.root_path, create=True)
-                assert self.root is not None
-            self.root.create_once("CACHEDIR.TAG", CACHEDIR_TAG)
-            self.root.create_once(".gitignore", b"*\n")
-            if self.version is None:
-                self.version = self.root.subfolder(f"v{CACHE_FORMAT}", create=True)
-                assert self.version is not None
-            for name in sorted(self.dirty):
-                self._write(self.version, f"{name}.json", self.shards[name], SHARD_LIMIT)
-            if self.index_dirty and self.index is not None:
-                self._write(self.version, "index.json", self.index, INDEX_LIMIT)
-            if snapshot:
-                self._save_snapshot(self.version)
+            if self.connection is None:
+                self.connection = self._create()
+            connection = self.connection
+            if not self.initialised:
+                self._initialise(connection)
+                self.initialised = True
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                connection.executemany("INSERT OR REPLACE INTO result VALUES (?, ?, ?)", results)
+                connection.executemany("INSERT OR REPLACE INTO file VALUES (?, ?, ?, ?, ?, ?, ?, ?)", files)
+                connection.execute("COMMIT")
+            except BaseException:
+                with contextlib.suppress(Exception):
+                    connection.execute("ROLLBACK")
+                raise
         except CacheUnavailable as error:
-            return f"result cache not saved: {error}"
+            self.problem = str(error)
         except OSError as error:
             where = f"{error.filename}: " if isinstance(error.filename, str) else f"{self.folder}: "
-            return f"result cache not saved: {where}{error.strerror or error}"
+            self.problem = f"{where}{error.strerror or error}"
+        except Exception as error:  # sqlite3.Error: locked past BUSY_MS, disk full, damaged
+            self._damaged(error)  # (replaced by the next run that writes)
+            self.problem = f"{os.path.join(self.folder, DATABASE)}: {error}"
+
+    def _prune(self) -> None:
+        """Keep at most RESULT_LIMIT results and FILE_LIMIT_ROWS files: the oldest written go."""
+        assert self.connection is not None
+        for table, limit in (("result", RESULT_LIMIT), ("file", FILE_LIMIT_ROWS)):
+            newest = self.connection.execute(f"SELECT max(rowid) FROM {table}").fetchone()[0]  # noqa: S608
+            if newest is not None and newest > limit:
+                self.connection.execute(f"DELETE FROM {table} WHERE rowid <= ?", (newest - limit,))  # noqa: S608
+
+    def save(self) -> str | None:
+        """Write what is left, then close the cache. Why it could not be written, or None: a cache that
+        cannot be written is no cache, not an error."""
+        try:
+            wrote = bool(self.results or self.files)
+            self._flush()
+            if wrote and self.problem is None and self.connection is not None:
+                with contextlib.suppress(Exception):  # (another run may hold it: pruning can wait)
+                    self._prune()
         finally:
             self.close()
-        return None
-
-    def _snapshot_now(self) -> bool:
-        """Whether to write this run's snapshot (null for a file it could not trust): when the one found
-        is missing or out of date for more than SNAPSHOT_SLACK of the files. (A file it is out of date
-        for is looked up in the index and shards: rewriting the whole snapshot for a few changed files
-        cost more.)"""
-        if self.snapshot_name is None:
-            return False
-        if self.snapshot is None:
-            return True
-        old_signatures, old_results = self.snapshot
-        stale = sum(1 for new, old, new_result, old_result
-                    in zip(self.signatures, old_signatures, self.results, old_results)
-                    if new != old or (new_result is not old_result and new_result != old_result))
-        return stale > SNAPSHOT_SLACK * len(self.signatures)
-
-    def _save_snapshot(self, version: CacheFolder) -> None:
-        """Write this run's snapshot, then keep only the newest few (of the files named like one)."""
-        assert self.snapshot_name is not None
-        runs = version.subfolder("runs", create=True)
-        assert runs is not None
-        try:
-            self._write(runs, self.snapshot_name, {"signatures": self.signatures, "results": self.results})
-            kept = sorted(((mtime, name) for name, mtime in runs.regular_files() if _SNAPSHOT_NAME.fullmatch(name)),
-                          reverse=True)
-            for _, stale in kept[SNAPSHOTS_KEPT:]:
-                with contextlib.suppress(OSError):
-                    runs.remove(stale)
-        finally:
-            runs.close()
-
-    def _write(self, folder: CacheFolder, name: str, entries: dict[str, Any], limit: int | None = None) -> None:
-        """Write cache file `name` (its name in `folder`, the last part of a name like "runs/x.json").
-        One over FILE_LIMIT is not written: it would not be read."""
-        if limit is not None and len(entries) > limit:  # oldest first out: dicts keep insertion order
-            entries = dict(list(entries.items())[-limit:])
-        data = json.dumps({"version": __version__, "entries": entries}, separators=(",", ":")).encode("utf-8")
-        sealed = seal(self.key, f"v{CACHE_FORMAT}/{name}", data)
-        if len(sealed) <= FILE_LIMIT:
-            folder.write(name.rpartition("/")[2], sealed)
+        return None if self.problem is None else f"result cache not saved: {self.problem}"
 
 
 CACHEDIR_TAG = b"Signature: 8a477f597d28d172789f06886806bc55\n# guidelint result cache\n"
-_SNAPSHOT_NAME = re.compile(r"[0-9a-f]{32}\.json")

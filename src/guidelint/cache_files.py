@@ -1,26 +1,18 @@
-"""The result cache's files, which a checkout can carry and so are never trusted as found.
+"""The result cache's key and folders, which a checkout can carry and so are never trusted as found.
 
-- Each file is sealed with an HMAC-SHA256 under a random key of the user's, kept outside any
-  repository ($XDG_CACHE_HOME/guidelint/key, else ~/.cache/guidelint/key): a cache file that was
-  planted, committed, edited or written under another key does not verify and is ignored.
-- Files are read only when they are regular files (never through a symlink, opened without blocking:
-  /dev/zero or a FIFO named like a cache file cannot hang a run) of at most FILE_LIMIT bytes.
-- Folders are opened as real folders (never through a symlink), and every file is written inside them
-  by a temporary file and a rename, relative to the folder's descriptor: a planted link
-  (`v6/00.json -> ~/.bashrc`) is replaced, never written through.
+- The cache's rows carry an HMAC-SHA256 under a random key of the user's, kept outside any repository
+  ($XDG_CACHE_HOME/guidelint/key, else ~/.cache/guidelint/key): a row that was planted, committed,
+  edited or written under another key does not verify and is ignored (cache.py).
+- Folders are opened as real folders (never through a symlink), and names below them are resolved
+  relative to the folder's descriptor, so a link swapped in later changes nothing.
 """
 from __future__ import annotations
 
 import contextlib
 import errno
-import hmac
 import os
 import stat
-from collections.abc import Iterator
 
-from .fileio import read_open
-
-FILE_LIMIT = 128 * 1024 * 1024  # bytes; the largest file guidelint writes (an index of 200,000 files) is ~50 MB
 KEY_SIZE = 32  # bytes of os.urandom
 
 _READ = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
@@ -109,27 +101,6 @@ def _create_key(path: str, *, damaged: bool = False) -> bytes:
             pass
 
 
-# --- sealed files -----------------------------------------------------------------------------------------
-
-def seal(key: bytes, name: str, body: bytes) -> bytes:
-    """A cache file: the HMAC of its body on the first line, then the body. The MAC is bound to the
-    file's name in the cache, so a valid file does not verify under another name."""
-    return _mac(key, name, body) + b"\n" + body
-
-
-def unseal(key: bytes, name: str, data: bytes) -> bytes | None:
-    """The body of a sealed file, or None when its MAC does not verify (damaged, forged, another key)."""
-    head, newline, body = data.partition(b"\n")
-    if not newline or not hmac.compare_digest(head, _mac(key, name, body)):
-        return None
-    return body
-
-
-def _mac(key: bytes, name: str, body: bytes) -> bytes:
-    named = hmac.digest(key, b"guidelint cache file " + name.encode("utf-8", "surrogatepass"), "sha256")
-    return hmac.digest(named, body, "sha256").hex().encode("ascii")
-
-
 # --- folders ----------------------------------------------------------------------------------------------
 
 class CacheFolder:
@@ -177,44 +148,6 @@ class CacheFolder:
             os.close(self.descriptor)
             self.descriptor = -1
 
-    def has_files(self, suffix: str) -> bool:
-        return any(name.endswith(suffix) for name in os.listdir(self.descriptor))
-
-    def read(self, name: str) -> bytes | None:
-        """The bytes of the regular file `name` (which may be in a subfolder: "runs/x.json"), or None when it
-        is missing, a symlink, not a regular file, over FILE_LIMIT or unreadable."""
-        *folders, base = name.split("/")
-        opened: list[CacheFolder] = []
-        try:
-            folder: CacheFolder | None = self
-            for part in folders:
-                folder = folder.subfolder(part)
-                if folder is None:
-                    return None
-                opened.append(folder)
-            return _read_regular(base, folder.descriptor)  # type: ignore[union-attr]
-        except (OSError, CacheUnavailable):
-            return None
-        finally:
-            for folder in opened:
-                folder.close()
-
-    def write(self, name: str, data: bytes) -> None:
-        """Replace `name` in this folder with `data`: a temporary file renamed over it (a symlink there is
-        replaced, not followed). Raises OSError; the temporary file is removed when anything fails."""
-        temporary = f".{name}.{os.getpid()}.{os.urandom(4).hex()}.tmp"
-        descriptor = os.open(temporary, _CREATE, 0o600, dir_fd=self.descriptor)
-        try:
-            with os.fdopen(descriptor, "wb") as handle:
-                handle.write(data)
-            os.replace(temporary, name, src_dir_fd=self.descriptor, dst_dir_fd=self.descriptor)
-        except BaseException as error:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary, dir_fd=self.descriptor)
-            if isinstance(error, OSError):  # named by the file it was to replace, not the temporary one
-                raise OSError(error.errno, error.strerror, os.path.join(self.path, name)) from None
-            raise
-
     def create_once(self, name: str, data: bytes) -> None:
         """Write `name` unless something (even a dangling link) already has that name."""
         try:
@@ -223,25 +156,3 @@ class CacheFolder:
             return
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)
-
-    def regular_files(self) -> Iterator[tuple[str, int]]:
-        """(name, mtime in ns) of each regular file here."""
-        for entry in os.scandir(self.descriptor):
-            status = entry.stat(follow_symlinks=False)
-            if stat.S_ISREG(status.st_mode):
-                yield entry.name, status.st_mtime_ns
-
-    def remove(self, name: str) -> None:
-        os.unlink(name, dir_fd=self.descriptor)
-
-
-def _read_regular(name: str, folder: int) -> bytes | None:
-    descriptor = os.open(name, _READ, dir_fd=folder)
-    try:
-        status = os.fstat(descriptor)
-        if not stat.S_ISREG(status.st_mode) or status.st_size > FILE_LIMIT:
-            return None
-        data = read_open(descriptor, status.st_size, FILE_LIMIT)
-    finally:
-        os.close(descriptor)
-    return None if len(data) > FILE_LIMIT else data

@@ -202,26 +202,27 @@ def default_jobs() -> int:
 
 def run(linter: Linter, files: list[str], mode: Mode, *, jobs: int, cache: ResultCache | None = None,
         progress: Progress | None = None) -> Iterator[FileOutcome]:
-    """Outcomes in the order of `files`."""
-    pending: list[str] = []
-    ready: dict[str, FileOutcome] = {}
+    """Outcomes in the order of `files`. With a cache, each file is first found to be a hit or not; only a
+    hit's key is kept until its turn comes, when its outcome is decoded (a run keeps no results)."""
     looking = cache is not None and not mode.fixing
-    if looking:
-        cache.begin(linter, files)  # type: ignore[union-attr]
-    for position, path in enumerate(files):
-        hit = cache.lookup(linter, path, position) if looking else None  # type: ignore[union-attr]
-        if hit is not None:
-            ready[path] = hit
-        else:
-            pending.append(path)
-    computed = parallel_map(process, linter, pending, replace(mode, cache=cache is not None), jobs=jobs)
+    hits: list[str | None] = [cache.lookup(linter, path) for path in files] if looking else []  # type: ignore[union-attr]
+    pending = [path for position, path in enumerate(files) if not looking or hits[position] is None]
+    caching = replace(mode, cache=cache is not None)
+    computed = parallel_map(process, linter, pending, caching, jobs=jobs)
     with contextlib.closing(computed):  # a run that stops early stops its workers now, not at exit
         for position, path in enumerate(files):
-            outcome = ready.pop(path, None)
-            if outcome is None:
+            key = hits[position] if looking else None
+            if key is not None:
+                hits[position] = None
+                outcome = cache.outcome(path, key)  # type: ignore[union-attr]
+                if outcome is None:  # gone from the cache since, or not ours after all: done here
+                    outcome = process(linter, path, caching)
+                    if outcome.cache_key is not None:
+                        cache.store(outcome)  # type: ignore[union-attr]
+            else:
                 outcome = next(computed)
                 if cache is not None and outcome.cache_key is not None:
-                    cache.store(outcome, position if looking else None)
+                    cache.store(outcome)
             if progress is not None:
                 progress.step()
             yield outcome
