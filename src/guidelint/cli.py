@@ -91,7 +91,7 @@ def _with_files_from(paths: tuple[str, ...], files_from: str | None) -> tuple[st
         return paths
     try:
         if files_from == "-":
-            data = click.get_binary_stream("stdin").read()
+            data = sys.stdin.buffer.read()
         else:
             with open(files_from, "rb") as handle:
                 data = handle.read()
