@@ -6,8 +6,9 @@ The driver (this process) does what needs the whole run: it selects the files (a
 does), loads the settings once, and reduces the corpus rules. Ray Data does the per-file work:
 
     read_binary_files(files, include_paths=True)        the bytes, read where the work runs
-      .map_batches(_Process)                            api.process_file in actors (settings unpickled once
-                                                         an actor), keeping records as JSON text
+      .map_batches(_process)                            api.process_file in tasks (fused with the read; no
+                                                         actor holds a CPU the read would need), keeping
+                                                         records as JSON text
       .materialize()
     driver: the small columns (position, corpus keys, why skipped, id) -> CorpusReducer, SeenIds
       .map_batches(_finish)                              corpus findings into `issues`, rows of the export's
@@ -43,8 +44,7 @@ def _ray() -> Any:
 
 
 class _Process:
-    """The per-file step in a Ray actor: made once per actor (the settings unpickled, their linters built
-    on first use), then called on batches of files."""
+    """The per-file step on a batch of files, in a Ray task (see _process)."""
 
     def __init__(self, settings: list[Settings], plan: dict[str, tuple[int, int, str]], keep_markdown: bool,
                  include_invalid: bool) -> None:
@@ -75,6 +75,14 @@ class _Process:
         if known is None:
             raise RuntimeError(f"{path}: read by Ray Data, but not one of the files of the run")
         return known
+
+
+def _process(batch: Any, *, settings: list[Settings], plan: dict[str, tuple[int, int, str]], keep_markdown: bool,
+             include_invalid: bool) -> Any:
+    """A task, not an actor pool: actors each hold a CPU for their lifetime, and with one CPU (`-j 1`, a
+    one-core machine) the read task then waited for ever. A task fuses with the read; the linters are
+    built once a batch from the settings already loaded."""
+    return _Process(settings, plan, keep_markdown, include_invalid)(batch)
 
 
 def _string() -> Any:
@@ -174,12 +182,10 @@ def _run(ray: Any, files: list[str], settings: list[Settings], plan: dict[str, t
     summary: list[dict[str, Any]] = []
     processed = None
     if plan:
-        workers = max(1, int(ray.cluster_resources().get("CPU", 1)))
         processed = ray.data.read_binary_files(list(plan), include_paths=True).map_batches(
-            _Process, fn_constructor_kwargs={"settings": settings, "plan": plan, "keep_markdown": keep_markdown,
-                                             "include_invalid": include_invalid},
-            batch_format="pyarrow", batch_size=64,
-            compute=ray.data.ActorPoolStrategy(min_size=1, max_size=workers)).materialize()
+            _process, fn_kwargs={"settings": settings, "plan": plan, "keep_markdown": keep_markdown,
+                                 "include_invalid": include_invalid},
+            batch_format="pyarrow", batch_size=64).materialize()
         summary = processed.select_columns(["position", "skipped", "reason", "corpus", "severity", "id"]).take_all()
     by_position = {row["position"]: row for row in summary}
     reducer = CorpusReducer()
