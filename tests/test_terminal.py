@@ -319,3 +319,24 @@ def test_diff_colours_removed_lines_that_look_like_headers() -> None:
         f"{BOLD}--- a/x{RESET}", f"{BOLD}+++ b/x{RESET}", f"{CYAN}@@ -1 +1 @@{RESET}", f"{RED}--- old{RESET}",
         f"{GREEN}+++ new{RESET}", " same", "\\ No newline at end of file", ""]
     assert Palette.plain().diff(diff) == diff
+
+
+def test_export_skip_messages_never_land_on_the_progress_line(tmp_path, monkeypatch) -> None:
+    """The local export's "skipped" lines clear the bar first, as check's messages do."""
+    from guidelint import runner
+
+    class Shown(runner.Progress):  # on a "terminal", past its first second
+        def __init__(self, total: int, **kwargs) -> None:
+            super().__init__(total, stream=sys.stderr)
+            self.enabled = True
+            self.started -= 10
+
+    monkeypatch.setattr(runner, "Progress", Shown)
+    shutil.copy(SAMPLES / "variant-b-marketing-manager.md", tmp_path / "a.md")
+    (tmp_path / "b.md").write_text("no front matter\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["export", "--jobs", "1", "-o", "out.jsonl", "."], catch_exceptions=False)
+    bar = "[###############...............] 1/2 files"
+    cleared = "\r" + " " * len(bar) + "\r"
+    assert result.stderr.startswith("\r" + bar + cleared + "b.md: skipped (not a guide: no front matter)\n")
+    assert result.exit_code == 1

@@ -563,13 +563,15 @@ def _export(paths: tuple[str, ...], output: str | None, output_format: str | Non
             if not outcome.exported:
                 left_out += 1
                 what = "not a guide" if outcome.skipped == "not-a-guide" else "invalid"
-                click.echo(f"{outcome.path}: skipped ({what}: {outcome.reason})", err=True)
+                with progress.above():
+                    click.echo(f"{outcome.path}: skipped ({what}: {outcome.reason})", err=True)
                 continue
             record_id = outcome.record_id if outcome.encoded is not None else outcome.record["id"]
             first = seen.clash(record_id, outcome.path)
             if first is not None:  # same term and project-relative path, under two project roots
                 left_out += 1
-                click.echo(f"{outcome.path}: skipped (duplicate id {record_id}: {first} has it)", err=True)
+                with progress.above():
+                    click.echo(f"{outcome.path}: skipped (duplicate id {record_id}: {first} has it)", err=True)
                 continue
             if outcome.encoded is not None:
                 writer.add_line(outcome.encoded)
