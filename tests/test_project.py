@@ -155,6 +155,19 @@ def test_stdin_fix_prints_the_fixed_text(repository) -> None:
     assert completed.returncode == 1
 
 
+@pytest.mark.parametrize("option", [["-o", "report.json"], ["--statistics"], ["--baseline", "known.json"],
+                                    ["--write-baseline", "known.json"]])
+def test_stdin_refuses_what_only_files_can_do(repository, option) -> None:
+    """With --stdin the report goes to standard output: an option that puts it elsewhere, or reads or
+    writes a baseline, is a usage error, not silently dropped (it was: -o wrote nothing, exit 1)."""
+    text = (repository / "articles" / "hello.md").read_text()
+    completed = run("check", "--stdin-filename", "articles/hello.md", *option, "-", cwd=repository, stdin=text)
+    assert completed.returncode == 2
+    assert completed.stderr == (f"guidelint: error: --stdin prints its report on standard output: "
+                                f"{'--output-file' if option[0] == '-o' else option[0]} works on files only\n")
+    assert not (repository / option[-1]).exists()
+
+
 @pytest.mark.precommit
 def test_pre_commit_try_repo(repository, from_root, tmp_path) -> None:
     checkout = tmp_path / "checkout"

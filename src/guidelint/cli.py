@@ -238,6 +238,12 @@ def _run(paths: tuple[str, ...], select: tuple[str, ...], extend_select: tuple[s
         if from_stdin or paths == ("-",):
             if paths and paths != ("-",):
                 raise ConfigError("--stdin reads one file: give no paths (or '-')")
+            unsupported = [name for name, given in (("--output-file", output_file), ("--statistics", statistics),
+                                                    ("--baseline", baseline_path),
+                                                    ("--write-baseline", write_baseline)) if given]
+            if unsupported:  # said, not silently dropped: the report would not be where it was asked
+                raise ConfigError(f"--stdin prints its report on standard output: {', '.join(unsupported)} "
+                                  "works on files only")
             code = _run_stdin(project, stdin_filename, mode, output_format, color=color, quiet=quiet)
             return ExitCode.OK if exit_zero and code == ExitCode.FINDINGS else code
         if stdin_filename:

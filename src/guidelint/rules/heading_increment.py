@@ -28,6 +28,7 @@ from ..model import Document, Heading
 from .base import Context, Rule
 
 _HTML_HEADING = re.compile(r"(?m)^[ \t]*<h([1-6])(?=[\s>/])", re.IGNORECASE)
+_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
 _FENCE = re.compile(r"[ \t]*(`{3,}|~{3,})(.*)")
 
 
@@ -38,7 +39,7 @@ def _outline(document: Document) -> list[tuple[int, int, Heading | None]]:
     html: list[tuple[int, int, Heading | None]] = []
     for block in document.blocks:
         if block.tag == "HtmlBlock":
-            chunk = text[block.start:block.end]
+            chunk = _COMMENT.sub(_blank, text[block.start:block.end])  # a commented-out <h2> is no heading
             html.extend((block.start + m.start(), int(m.group(1)), None) for m in _HTML_HEADING.finditer(chunk))
     code = _mdx_code(text) if document.path.lower().endswith(".mdx") else []
     if not html and not code:
@@ -46,6 +47,11 @@ def _outline(document: Document) -> list[tuple[int, int, Heading | None]]:
     entries = [(h.start, h.level, h) for h in document.headings] + html
     return sorted((entry for entry in entries if not any(start <= entry[0] < end for start, end in code)),
                   key=lambda entry: entry[0])
+
+
+def _blank(match: re.Match[str]) -> str:
+    """A comment's text as blanks, line ends kept: what follows keeps its offset."""
+    return re.sub(r"[^\n]", " ", match.group())
 
 
 def _mdx_code(text: str) -> list[tuple[int, int]]:
