@@ -193,7 +193,7 @@ def _run_limited(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.mark.parametrize("kind", ["dev-zero", "fifo", "huge-sparse", "folder", "garbage", "empty", "foreign",
-                                  "symlink"])
+                                  "symlink", "hardlink"])
 def test_a_database_that_is_not_a_regular_file_of_ours_is_not_used(tmp_path, kind) -> None:
     folder = _corpus(tmp_path)
     cache_dir = tmp_path / "cache"
@@ -217,16 +217,19 @@ def test_a_database_that_is_not_a_regular_file_of_ours_is_not_used(tmp_path, kin
         connection.executescript("CREATE TABLE result(key, value, mac); CREATE TABLE log(x);"
                                  "CREATE TRIGGER t AFTER INSERT ON result BEGIN INSERT INTO log VALUES (1); END;")
         connection.close()
-    elif kind == "symlink":  # to a genuine database elsewhere, which is neither read nor written
+    elif kind in ("symlink", "hardlink"):  # to a genuine database elsewhere, neither read nor written
         connection = sqlite3.connect(victim)
         connection.execute("CREATE TABLE precious(x)")
         connection.commit()
         connection.close()
-        path.symlink_to(victim)
+        if kind == "symlink":
+            path.symlink_to(victim)
+        else:  # (an unpacked archive can carry one; a git checkout cannot)
+            os.link(victim, path)
     else:
         with open(path, "wb") as handle:
             handle.truncate(4 << 30)  # 4 GB that take no room: over this child's memory
-    before = victim.read_bytes() if kind == "symlink" else None
+    before = victim.read_bytes() if kind in ("symlink", "hardlink") else None
     warm = _run_limited("--cache-dir", str(cache_dir), str(folder))
     assert (warm.returncode, warm.stdout) == (cold.returncode, cold.stdout)
     if kind == "folder":  # read as missing; it cannot be replaced
@@ -236,7 +239,7 @@ def test_a_database_that_is_not_a_regular_file_of_ours_is_not_used(tmp_path, kin
     assert path.is_file() and not path.is_symlink()
     if kind != "empty":  # (an empty file is a database with no tables yet: it is used as it is)
         assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    if kind == "symlink":
+    if kind in ("symlink", "hardlink"):
         assert victim.read_bytes() == before
     again = _run_limited("--cache-dir", str(cache_dir), str(folder))  # from the new database
     assert (again.returncode, again.stdout, again.stderr) == (cold.returncode, cold.stdout, "")
@@ -326,6 +329,27 @@ def test_planted_links_are_replaced_never_written_through(tmp_path) -> None:
     path = version / result_cache.DATABASE
     assert path.is_file() and stat.S_IMODE(path.stat().st_mode) == 0o600
     assert check("--cache-dir", str(cache_dir), str(folder)) == cold
+
+
+def test_planted_hard_links_beside_a_good_database_are_never_written_through(tmp_path) -> None:
+    """An unpacked archive can carry a companion file hard-linked to a user's file: beside the run's own
+    good database, SQLite would write its journal into it. The names are dropped; the file is untouched."""
+    folder = _corpus(tmp_path)
+    cache_dir = tmp_path / "cache"
+    cold = check("--cache-dir", str(cache_dir), str(folder))
+    version = cache_dir / VERSION
+    victims = []
+    for suffix in ("-wal", "-journal"):
+        victim = tmp_path / f"notes{suffix}.txt"
+        victim.write_bytes(b"my notes\n" * 100)
+        (version / (result_cache.DATABASE + suffix)).unlink(missing_ok=True)
+        os.link(victim, version / (result_cache.DATABASE + suffix))
+        victims.append(victim)
+    (folder / "new.md").write_text((folder / sorted(os.listdir(folder))[0]).read_text() + "\nmore\n")
+    again = check("--cache-dir", str(cache_dir), str(folder))  # stores one more result: a write
+    assert again[0] == cold[0] and again[2] == ""
+    assert all(victim.read_bytes() == b"my notes\n" * 100 for victim in victims)
+    assert all(victim.stat().st_nlink == 1 for victim in victims)
 
 
 # --- 5. runs at the same time ---------------------------------------------------------------------------

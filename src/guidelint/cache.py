@@ -40,6 +40,12 @@ _SCHEMA = sorted([("table", "result", _TABLES["result"]), ("table", "file", _TAB
 _COMPANIONS = ("-wal", "-shm", "-journal")
 
 
+def _own_file(status: os.stat_result) -> bool:
+    """A regular file with no other name: a hard link planted in an unpacked archive could be a user's
+    file, which SQLite would write into."""
+    return stat.S_ISREG(status.st_mode) and status.st_nlink == 1
+
+
 def _encode_diagnostic(d: Diagnostic) -> list[Any]:
     fix = None if d.fix is None else [d.fix.description, d.fix.safe, [[e.start, e.end, e.replacement] for e in d.fix.edits]]
     return [d.line, d.column, d.code, d.end_line, d.end_column, d.slug, int(d.severity), d.message, fix,
@@ -98,6 +104,7 @@ class ResultCache:
         self.found: tuple[int, int] | None = None  # (device, inode) of a database file found unusable
         self.problem: str | None = None  # why results stopped being written, for `save`
         self.initialised = False  # whether this run made sure the tables are there
+        self.wrote = False  # whether this run wrote rows (then `save` prunes)
         self.root = CacheFolder.open(folder)
         self.version: CacheFolder | None = None
         try:
@@ -139,7 +146,7 @@ class ResultCache:
         except FileNotFoundError:
             return None
         self.found = (status.st_dev, status.st_ino)
-        if not stat.S_ISREG(status.st_mode) or not self._companions_regular():
+        if not _own_file(status) or not self._companions_regular():
             return None
         connection = None
         try:
@@ -164,7 +171,7 @@ class ResultCache:
                 status = os.stat(DATABASE + suffix, dir_fd=self.version.descriptor, follow_symlinks=False)
             except FileNotFoundError:
                 continue
-            if not stat.S_ISREG(status.st_mode):
+            if not _own_file(status):
                 return False
         return True
 
@@ -209,14 +216,14 @@ class ResultCache:
         for suffix in _COMPANIONS:  # a planted link there would be written through by SQLite
             with contextlib.suppress(FileNotFoundError):
                 status = os.stat(DATABASE + suffix, dir_fd=descriptor, follow_symlinks=False)
-                if not stat.S_ISREG(status.st_mode):
+                if not _own_file(status):  # (unlinking a hard link leaves the file it shares untouched)
                     os.unlink(DATABASE + suffix, dir_fd=descriptor)
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
         try:
             os.close(os.open(DATABASE, flags, 0o600, dir_fd=descriptor))
         except FileExistsError:  # another run made it meanwhile: use it, when it is a regular file
             status = os.stat(DATABASE, dir_fd=descriptor, follow_symlinks=False)
-            if not stat.S_ISREG(status.st_mode):
+            if not _own_file(status):
                 raise OSError(17, "not a regular file", os.path.join(self.folder, DATABASE)) from None
         return self._connect()
 
@@ -383,6 +390,7 @@ class ResultCache:
                 connection.executemany("INSERT OR REPLACE INTO result VALUES (?, ?, ?)", results)
                 connection.executemany("INSERT OR REPLACE INTO file VALUES (?, ?, ?, ?, ?, ?, ?, ?)", files)
                 connection.execute("COMMIT")
+                self.wrote = True
             except BaseException:
                 with contextlib.suppress(Exception):
                     connection.execute("ROLLBACK")
@@ -408,9 +416,8 @@ class ResultCache:
         """Write what is left, then close the cache. Why it could not be written, or None: a cache that
         cannot be written is no cache, not an error."""
         try:
-            wrote = bool(self.results or self.files)
             self._flush()
-            if wrote and self.problem is None and self.connection is not None:
+            if self.wrote and self.problem is None and self.connection is not None:
                 with contextlib.suppress(Exception):  # (another run may hold it: pruning can wait)
                     self._prune()
         finally:
