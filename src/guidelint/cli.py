@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from . import __version__
+from . import __version__, colour
 from .errors import ConfigError
 
 
@@ -126,7 +126,7 @@ def _check_options(function: Any) -> Any:
         click.option("-q", "--quiet", is_flag=True,
                      help="Print only the summary line of the text report, and nothing when there is "
                           "nothing to report; the exit code is the same."),
-        click.option("--color", "color", type=click.Choice(["auto", "always", "never"]), default="auto",
+        click.option("--color", "color", type=click.Choice(colour.CHOICES), default="auto",
                      show_default=True,
                      help="Colour the text report and diffs: auto is on a terminal only, unless NO_COLOR "
                           "or FORCE_COLOR is set (non-empty)."),

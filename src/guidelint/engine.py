@@ -130,13 +130,6 @@ class Linter:
             self._settings[ignores] = known
         return known
 
-    def settings_keys(self, paths: list[str]) -> list[str]:
-        """The settings keys of a run's files: one for all of them when nothing varies by path (no
-        per-file ignores, no collections), else one a file."""
-        if not self.config.collections and not self.config.per_file_ignores:
-            return [self.settings_key(paths[0])] if paths else []
-        return [self.for_path(path).settings_key(path) for path in paths]
-
     def cache_key(self, data: bytes, path: str) -> str:
         """A key for a lint result: the file's bytes and its settings key (see `settings_key`)."""
         digest = hashlib.sha256(self.settings_key(path).encode())

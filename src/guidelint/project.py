@@ -108,11 +108,6 @@ class Project:
     def settings_key(self, path: str) -> str:
         return self.for_path(path).settings_key(path)
 
-    def settings_keys(self, paths: list[str]) -> list[str]:
-        if self.forced is not None and not self.forced.collections and not self.forced.per_file_ignores:
-            return self.linter_for(self.forced).settings_keys(paths)
-        return [self.settings_key(path) for path in paths]
-
     def prepare(self) -> None:
         """Load what linting needs before worker processes fork (they then share it)."""
         for linter in list(self._linters.values()):
