@@ -489,8 +489,9 @@ Exit codes:
 @click.argument("paths", nargs=-1, type=click.Path())
 @FILES_FROM
 @click.option("-o", "--output", type=click.Path(), default=None,
-              help="Write here (atomically) instead of stdout; required for parquet. With --engine ray: a folder "
-                   "or URL (s3://...) for the Parquet files.")
+              help="Write here (atomically) instead of stdout; required for parquet. With --engine ray: a new or "
+                   "empty folder, or a URL (s3://...), for the Parquet files (written as they are made, not "
+                   "atomically: a failed run leaves the parts done).")
 @click.option("--format", "output_format", type=click.Choice(["jsonl", "json", "parquet"]), default=None,
               help="[default: jsonl; parquet with --engine ray]")
 @click.option("--unit", type=click.Choice(["guide", "question"]), default="guide", show_default=True,
