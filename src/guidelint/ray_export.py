@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import uuid
 from typing import Any
 
 import click
@@ -77,12 +78,17 @@ class _Process:
         return known
 
 
-def _process(batch: Any, *, settings: list[Settings], plan: dict[str, tuple[int, int, str]], keep_markdown: bool,
-             include_invalid: bool) -> Any:
+_SETTINGS: dict[str, list[Settings]] = {}  # this worker process's settings, by the run's token
+
+
+def _process(batch: Any, *, token: str, settings: list[Settings], plan: dict[str, tuple[int, int, str]],
+             keep_markdown: bool, include_invalid: bool) -> Any:
     """A task, not an actor pool: actors each hold a CPU for their lifetime, and with one CPU (`-j 1`, a
-    one-core machine) the read task then waited for ever. A task fuses with the read; the linters are
-    built once a batch from the settings already loaded."""
-    return _Process(settings, plan, keep_markdown, include_invalid)(batch)
+    one-core machine) the read task then waited for ever. A task fuses with the read. Ray reuses its
+    worker processes: the first task of a run in a process keeps its settings there (`token` names the
+    run), so their linters are built once a process, not once a batch."""
+    kept = _SETTINGS.setdefault(token, settings)
+    return _Process(kept, plan, keep_markdown, include_invalid)(batch)
 
 
 def _string() -> Any:
@@ -183,9 +189,9 @@ def _run(ray: Any, files: list[str], settings: list[Settings], plan: dict[str, t
     processed = None
     if plan:
         processed = ray.data.read_binary_files(list(plan), include_paths=True).map_batches(
-            _process, fn_kwargs={"settings": settings, "plan": plan, "keep_markdown": keep_markdown,
-                                 "include_invalid": include_invalid},
-            batch_format="pyarrow", batch_size=64).materialize()
+            _process, fn_kwargs={"token": uuid.uuid4().hex, "settings": settings, "plan": plan,
+                                 "keep_markdown": keep_markdown, "include_invalid": include_invalid},
+            batch_format="pyarrow", batch_size=256).materialize()
         summary = processed.select_columns(["position", "skipped", "reason", "corpus", "severity", "id"]).take_all()
     by_position = {row["position"]: row for row in summary}
     reducer = CorpusReducer()
