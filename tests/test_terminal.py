@@ -263,23 +263,30 @@ def test_progress_clears_its_line_for_other_output_and_draws_it_again() -> None:
     assert stream.getvalue().endswith("\rx\n")
 
 
-def test_cli_messages_never_land_on_the_progress_line(tmp_path, monkeypatch) -> None:
+def _shown_progress() -> type:
+    """runner.Progress as on a terminal, past its first second: the bar is drawn at every step."""
     from guidelint import runner
-    from guidelint.diagnostics import Edit, Finding, Fix
-    from guidelint.rules import REGISTRY
 
-    class Shown(runner.Progress):  # on a "terminal", past its first second
+    class Shown(runner.Progress):
         def __init__(self, total: int, **kwargs) -> None:
             super().__init__(total, stream=sys.stderr)
             self.enabled = True
             self.started -= 10
+
+    return Shown
+
+
+def test_cli_messages_never_land_on_the_progress_line(tmp_path, monkeypatch) -> None:
+    from guidelint import runner
+    from guidelint.diagnostics import Edit, Finding, Fix
+    from guidelint.rules import REGISTRY
 
     def eats_a_heading(document, context):
         start = document.text.find("## Overview")
         if start != -1:
             yield Finding("bad", start, start, Fix("oops", (Edit(start, start + 3, ""),)))
 
-    monkeypatch.setattr(runner, "Progress", Shown)
+    monkeypatch.setattr(runner, "Progress", _shown_progress())
     monkeypatch.setitem(REGISTRY, "GL002", dataclasses.replace(REGISTRY["GL002"], check=eats_a_heading))
     for name in ("a.md", "b.md", "c.md"):
         shutil.copy(SAMPLES / "invalid" / "defects.md", tmp_path / name)
@@ -325,13 +332,7 @@ def test_export_skip_messages_never_land_on_the_progress_line(tmp_path, monkeypa
     """The local export's "skipped" lines clear the bar first, as check's messages do."""
     from guidelint import runner
 
-    class Shown(runner.Progress):  # on a "terminal", past its first second
-        def __init__(self, total: int, **kwargs) -> None:
-            super().__init__(total, stream=sys.stderr)
-            self.enabled = True
-            self.started -= 10
-
-    monkeypatch.setattr(runner, "Progress", Shown)
+    monkeypatch.setattr(runner, "Progress", _shown_progress())
     shutil.copy(SAMPLES / "variant-b-marketing-manager.md", tmp_path / "a.md")
     (tmp_path / "b.md").write_text("no front matter\n", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
