@@ -87,7 +87,10 @@ def _process(batch: Any, *, token: str, settings: list[Settings], plan: dict[str
     one-core machine) the read task then waited for ever. A task fuses with the read. Ray reuses its
     worker processes: the first task of a run in a process keeps its settings there (`token` names the
     run), so their linters are built once a process, not once a batch."""
-    kept = _SETTINGS.setdefault(token, settings)
+    if token not in _SETTINGS:  # a new run in this process: the last run's settings go (a cluster lives long)
+        _SETTINGS.clear()
+        _SETTINGS[token] = settings
+    kept = _SETTINGS[token]
     return _Process(kept, plan, keep_markdown, include_invalid)(batch)
 
 
