@@ -16,16 +16,13 @@ from guidelint import frontmatter
 
 from conftest import SAMPLES
 
+# (at exit: the command line ends the process itself, running the atexit functions first)
 _RUN = """
-import json, sys
+import atexit, json, sys
 from guidelint.cli import main
 sys.argv = ["guidelint", *sys.argv[1:]]
-try:
-    main()
-except SystemExit:
-    pass
-sys.stdout.flush()
-print(json.dumps(sorted(sys.modules)), file=sys.stderr)
+atexit.register(lambda: print(json.dumps(sorted(sys.modules)), file=sys.stderr))
+main()
 """
 
 # Never needed to check files: other commands' machinery, the Python schema validator (only asked to

@@ -47,8 +47,11 @@ class _Main(click.Group):
     def main(self, *args: Any, **kwargs: Any) -> Any:
         from . import interrupts
 
-        # with arguments: called by Python code (tests), whose signal handlers must come back afterwards
-        return interrupts.main(lambda: super(_Main, self).main(*args, **kwargs), restore=bool(args or kwargs))
+        # with arguments: called by Python code (tests), whose signal handlers must come back afterwards,
+        # and whose process goes on
+        if args or kwargs:
+            return interrupts.main(lambda: super(_Main, self).main(*args, **kwargs), restore=True)
+        interrupts.exit_quickly(lambda: interrupts.main(lambda: super(_Main, self).main(), restore=False))
 
     def invoke(self, ctx: click.Context) -> Any:
         from .interrupts import closed_pipe_ends_run
@@ -368,6 +371,8 @@ def _report_run(project: Any, files: list[str], mode: Any, *, cache: Any, known:
     except BaseException:
         if report_file is not None:
             report_file.abort()
+        if cache is not None:  # (closed, not left to the process's end: the process ends without teardown)
+            cache.close()
         raise
     finally:
         warnings.showwarning = default_show

@@ -202,6 +202,45 @@ def main(entry: Callable[[], Any], *, restore: bool) -> Any:
             signal.signal(signum, previous if previous is not None else signal.SIG_DFL)
 
 
+def exit_quickly(entry: Callable[[], Any]) -> None:
+    """Run the command line `entry` and end the process with its exit code, skipping the interpreter's
+    teardown when nothing else is running: freeing every module and running the garbage collector over
+    them cost ~12 ms of a one-file run under pre-commit (~100 ms), for memory the system takes back anyway.
+
+    What a normal exit does and a run can depend on still happens: the `atexit` functions run (worker
+    pools, `weakref.finalize`, coverage), then stdout and stderr are flushed; a reader that closed its end
+    is the run's 141 without a word, as elsewhere. With another thread or a child process alive (the
+    language server, a pool not shut down) the process exits the normal way, which waits for them."""
+    try:
+        entry()
+        code: Any = 0
+    except SystemExit as stop:
+        code = stop.code
+    if not isinstance(code, int):  # what sys.exit does with None and with a message
+        if code is not None:
+            with contextlib.suppress(OSError, ValueError):
+                print(code, file=sys.stderr)
+        code = 0 if code is None else 1
+    if threading.active_count() > 1 or _children_alive():
+        sys.exit(code)
+    run_exit_functions = getattr(__import__("atexit"), "_run_exitfuncs", None)
+    if run_exit_functions is None:  # (another Python than CPython: its own exit)
+        sys.exit(code)
+    run_exit_functions()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream is not None:
+                stream.flush()
+        except (OSError, ValueError):
+            code = PIPE_CLOSED if code == 0 else code
+    os._exit(code)
+
+
+def _children_alive() -> bool:
+    children = getattr(sys.modules.get("multiprocessing"), "active_children", None)
+    return bool(children()) if children is not None else False
+
+
 def _discard_output() -> None:
     """Point stdout and stderr at the null device, so that flushing them at exit (what is still buffered
     for the closed pipe) does not print 'Exception ignored ... BrokenPipeError'."""

@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-import tempfile
 from typing import IO, Any
 
 from .fileio import replacement_target
@@ -63,6 +62,8 @@ class ReportFile:
         target = replacement_target(path)
         if target is not None:
             self.path = target
+            import tempfile  # here: a run without -o (every pre-commit run) does not need it
+
             with deferred():  # a signal lands before the file exists or once it is tracked
                 descriptor, self.temporary = tempfile.mkstemp(
                     prefix=".guidelint-", suffix=".tmp", dir=os.path.dirname(os.path.abspath(target)))
