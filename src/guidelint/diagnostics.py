@@ -79,6 +79,22 @@ class Diagnostic:
     def fixable(self) -> bool:
         return self.fix is not None
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled (from worker processes to the parent, ~12 a guide) as its values and rebuilt by one call:
+        the state a slots dataclass pickles by default is restored one object.__setattr__ a field, and its
+        severity by a call to the enum; together ~6 us a finding, ~100 us a guide, in the parent."""
+        return _rebuilt, (self.path, self.line, self.column, self.code, self.end_line, self.end_column,
+                          self.slug, int(self.severity), self.message, self.fix, self.fingerprint)
+
+
+_SEVERITIES = {int(severity): severity for severity in Severity}
+
+
+def _rebuilt(path: str, line: int, column: int, code: str, end_line: int, end_column: int, slug: str,
+             severity: int, message: str, fix: Fix | None, fingerprint: str) -> Diagnostic:
+    return Diagnostic(path, line, column, code, end_line, end_column, slug, _SEVERITIES[severity], message, fix,
+                      fingerprint)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "path": self.path,
