@@ -71,3 +71,25 @@ def test_front_matter_opening_line(text: str) -> None:
 @pytest.mark.parametrize("text", ["---\n---\n", "---  \r\n---\n", "--- \nx: 1\n---\n", "----\n---\n"])
 def test_front_matter_opening_examples(text: str) -> None:
     assert (frontmatter.split(text) is not None) == text.startswith(("---\n", "---  \r\n", "--- \n"))
+
+
+def test_the_command_sets_the_collector_thresholds_and_the_library_leaves_them_alone(tmp_path: Path) -> None:
+    """The entry point relaxes the garbage collector before anything is imported; importing guidelint as a
+    library does not touch the importing program's collector."""
+    from importlib.metadata import entry_points
+
+    (script,) = [point for point in entry_points(group="console_scripts") if point.name == "guidelint"]
+    assert script.value == "guidelint.entry:main"
+    probe = ("import atexit, gc, sys\n"
+             "atexit.register(lambda: print(gc.get_threshold(), file=sys.stderr))\n"
+             "sys.argv = ['guidelint', '--version']\n"
+             "from guidelint.entry import main\n"
+             "main()\n")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stderr.strip() == "(50000, 20, 20)"
+    library = ("import gc\nbefore = gc.get_threshold()\n"
+               "import guidelint, guidelint.api, guidelint.cli\n"
+               "guidelint.lint_text('# x\\n')\n"
+               "print(before == gc.get_threshold())\n")
+    done = subprocess.run([sys.executable, "-c", library], capture_output=True, text=True, cwd=tmp_path, check=True)
+    assert done.stdout.strip() == "True"

@@ -179,8 +179,10 @@ def tune_gc() -> None:
     and ~13% of a warm run's cache lookups, whose findings all stay alive until the report."""
     import gc
 
+    from .entry import GC_THRESHOLDS
+
     gc.freeze()
-    gc.set_threshold(50_000, 20, 20)
+    gc.set_threshold(*GC_THRESHOLDS)
 
 
 def _work(task: tuple[Callable[[Linter, str, Any], Any], str, Any], linter: Linter | None = None) -> Any:
