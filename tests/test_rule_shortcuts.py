@@ -5,7 +5,9 @@
   time);
 - trailing-whitespace walks the YAML nodes (to find blanks a scalar keeps) only when the front matter
   holds a "|" or ">" (a block scalar may be there) or the blanks follow a backslash;
-- final-newline takes "\\n" as the file's line ending when it holds no "\\r" (what Source.newline says)."""
+- final-newline takes "\\n" as the file's line ending when it holds no "\\r" (what Source.newline says);
+- yaml-version-ambiguity passes over a plain string that no core-schema pattern can start with;
+- mixed-apostrophes leaves out apostrophes in code by the bisect of in_code, inlined."""
 from __future__ import annotations
 
 import re
@@ -17,7 +19,8 @@ from hypothesis import strategies as st
 from guidelint.config import Config
 from guidelint.engine import Linter
 from guidelint.policy import load as load_policy
-from guidelint.rules import generation_artifact, trailing_whitespace
+from guidelint.rules import generation_artifact, mixed_apostrophes, trailing_whitespace, yaml_version_ambiguity
+from guidelint.rules._helpers import in_code
 
 _ITEMS = ["a", "b", "-", "^", "]", "[", "\\", "\\u200b", "\\u2060", "\\x41", "\\xe9", "\\w", "\\d", "é", "\u200b",
           " ", ".", "|", "(?i)", "{", "K", "k"]
@@ -93,3 +96,30 @@ def test_a_missing_final_newline_is_added_in_the_files_line_ending() -> None:
         rule, context = next((rule, context) for rule, context in linter.rules if rule.code == "GL003")
         [finding] = list(rule.check(document, context))
         assert finding.fix is not None and finding.fix.edits[0].replacement == newline == document.source.newline
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet="nN~tTfF-+.0123456789oxXeEaAiIlLsSuU \u0663é_", max_size=8))
+def test_a_text_no_core_pattern_can_start_is_a_string_under_the_core_schema(text: str) -> None:
+    if text and text[0] not in yaml_version_ambiguity._CORE_FIRST:
+        assert yaml_version_ambiguity.core_reading(text) is text
+    assert {character for character in "nN~tTfF-+.0123456789"} == set(yaml_version_ambiguity._CORE_FIRST)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["a'b", "c\u2019d", "```\n", "x'y\n", "<div>\n", "</div>\n", "\n", "    e'f\n",
+                                 "`g'h`", "i\u2019j\n\n"]), max_size=20))
+def test_mixed_apostrophes_leaves_out_what_in_code_leaves_out(pieces: list[str]) -> None:
+    linter = Linter(Config())
+    document = linter.build(linter.source_of_text("".join(pieces)))
+    offsets = list(range(len(document.text) + 1))
+    assert mixed_apostrophes._outside_code(document, offsets) == [
+        offset for offset in offsets if not in_code(document, offset)]
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet=" \t\n\u2003\x85lLtTnN\u0130\u212a\u03a3\u03c3ß·ab", max_size=8))
+def test_a_placeholder_value_is_first_told_by_its_first_character(value: str) -> None:
+    """generation-artifact folds a front matter value only when its first character can start one."""
+    folded = " ".join(value.split()).lower()
+    assert value.lstrip()[:1].lower()[:1] == folded[:1]

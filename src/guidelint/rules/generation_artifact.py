@@ -130,6 +130,7 @@ def _front_matter_placeholders(document: Document, placeholders: frozenset[str])
     data = document.metadata
     if front is None or not data or not placeholders:
         return
+    firsts = _first_characters(placeholders)
     stack: list[tuple[tuple[object, ...], object]] = [((key,), value) for key, value in data.items()]
     found = []
     while stack:
@@ -138,7 +139,8 @@ def _front_matter_placeholders(document: Document, placeholders: frozenset[str])
             stack.extend(((*path, key), item) for key, item in value.items())
         elif isinstance(value, list):
             stack.extend(((*path, index), item) for index, item in enumerate(value))
-        elif isinstance(value, str):
+        elif isinstance(value, str) and value.lstrip()[:1].lower()[:1] in firsts:
+            # (the first character of `folded`, from the first one of the value: most values stop here)
             folded = " ".join(value.split()).lower()
             if folded in placeholders or folded.startswith("lorem ipsum"):
                 place = front.locate(path, key=False)
@@ -147,6 +149,12 @@ def _front_matter_placeholders(document: Document, placeholders: frozenset[str])
                     found.append(Finding(f"placeholder value in front matter: {name} is {value.strip()!r}",
                                          place.start, place.end))
     yield from sorted(found, key=lambda finding: finding.start)
+
+
+@functools.lru_cache(maxsize=8)
+def _first_characters(placeholders: frozenset[str]) -> frozenset[str]:
+    """What a placeholder value (or "lorem ipsum ...") can start with, lowered: "" for a blank one."""
+    return frozenset(placeholder[:1] for placeholder in placeholders) | {"l"}
 
 
 def explain_data(policy: Policy) -> str:
