@@ -139,18 +139,24 @@ class Linter:
         return digest.hexdigest()
 
     def read(self, path: str) -> Source:
+        return self.read_with_data(path)[0]
+
+    def read_with_data(self, path: str) -> tuple[Source, bytes | None]:
+        """The file's Source and the bytes read (None when none were). Of a Source without a problem, the
+        bytes are encode(text, bom=bom) (a strict UTF-8 decoding round-trips): a cache key needs them."""
         from .fileio import NotAFile, TooLarge, read_limited
 
         try:
             data = read_limited(path, self.config.max_file_size)
         except TooLarge as error:
-            return Source(path, "", problem=too_large(error.size, self.config.max_file_size))
+            return Source(path, "", problem=too_large(error.size, self.config.max_file_size)), None
         except (NotAFile, IsADirectoryError) as error:
             what = "is a directory, not a file" if isinstance(error, IsADirectoryError) else str(error)
-            return Source(path, "", problem=ReadProblem(what, "unreadable"))
+            return Source(path, "", problem=ReadProblem(what, "unreadable")), None
         except OSError as error:
-            return Source(path, "", problem=ReadProblem(f"cannot read file: {error.strerror or error}", "unreadable"))
-        return decode(data, path, max_bytes=self.config.max_file_size)
+            return Source(path, "", problem=ReadProblem(f"cannot read file: {error.strerror or error}",
+                                                        "unreadable")), None
+        return decode(data, path, max_bytes=self.config.max_file_size), data
 
     def build(self, source: Source) -> Document:
         from . import document as document_builder
