@@ -1,5 +1,6 @@
-"""trailing-whitespace finds runs of blanks with a pattern that starts with a blank (a fast scan)
-instead of a lookbehind (tried at every position): it must match exactly where the old one did."""
+"""trailing-whitespace finds the runs of blanks that end a line by jumping from line break to line break
+(`_trailing_runs`) instead of with a pattern that starts an attempt at every blank: it must find exactly
+the runs that pattern matched (kept here as the definition), with their lines' starts."""
 from __future__ import annotations
 
 import re
@@ -9,20 +10,26 @@ from hypothesis import strategies as st
 
 from guidelint.rules import trailing_whitespace
 
-_OLD = re.compile(r"(?<![ \t\xa0])[ \t\xa0]+(?=\r?\n|\Z)")  # as it was written before
+_DEFINITION = re.compile(r"(?<![ \t\xa0])[ \t\xa0]+(?=\r?\n|\Z)")  # as it was written first
 
 
-def _spans(pattern: re.Pattern[str], text: str, pos: int) -> list[tuple[int, int]]:
-    return [match.span() for match in pattern.finditer(text, pos)]
+def _expected(text: str) -> list[tuple[int, int, int]]:
+    return [(text.rfind("\n", 0, match.start()) + 1, *match.span()) for match in _DEFINITION.finditer(text)]
 
 
-@settings(max_examples=3000, deadline=None)
-@given(st.text(alphabet=" \t\xa0\r\nab\u2003\x0b", max_size=40), st.integers(min_value=0, max_value=45))
-def test_the_new_pattern_matches_where_the_old_one_did(text: str, pos: int) -> None:
-    assert _spans(trailing_whitespace._TRAILING, text, pos) == _spans(_OLD, text, pos)
+@settings(max_examples=5000, deadline=None)
+@given(st.text(alphabet=" \t\xa0\r\nab\u2003\x0b\x0c\u2028\x85", max_size=40))
+def test_the_runs_are_the_matches_of_the_definition(text: str) -> None:
+    assert list(trailing_whitespace._trailing_runs(text)) == _expected(text)
 
 
-def test_runs_are_matched_whole_from_their_first_blank() -> None:
+@settings(max_examples=500, deadline=None)
+@given(st.text(max_size=40))
+def test_the_runs_are_the_matches_of_the_definition_on_any_text(text: str) -> None:
+    assert list(trailing_whitespace._trailing_runs(text)) == _expected(text)
+
+
+def test_runs_are_found_whole_from_their_first_blank() -> None:
     text = " a  \nb\t\xa0\r\nc \td\n  \n \xa0"
-    assert _spans(trailing_whitespace._TRAILING, text, 0) == [(2, 4), (6, 8), (15, 17), (18, 20)]
-    assert _spans(trailing_whitespace._TRAILING, text, 3) == [(6, 8), (15, 17), (18, 20)]  # not from inside a run
+    assert list(trailing_whitespace._trailing_runs(text)) == [(0, 2, 4), (5, 6, 8), (15, 15, 17), (18, 18, 20)]
+    assert list(trailing_whitespace._trailing_runs("\r\n \r\n\r \n x\r\r\n \r")) == [(2, 2, 3), (5, 6, 7)]

@@ -5,6 +5,7 @@ import functools
 import hashlib
 import json
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -138,18 +139,24 @@ class Linter:
         return digest.hexdigest()
 
     def read(self, path: str) -> Source:
+        return self.read_with_data(path)[0]
+
+    def read_with_data(self, path: str) -> tuple[Source, bytes | None]:
+        """The file's Source and the bytes read (None when none were). Of a Source without a problem, the
+        bytes are encode(text, bom=bom) (a strict UTF-8 decoding round-trips): a cache key needs them."""
         from .fileio import NotAFile, TooLarge, read_limited
 
         try:
             data = read_limited(path, self.config.max_file_size)
         except TooLarge as error:
-            return Source(path, "", problem=too_large(error.size, self.config.max_file_size))
+            return Source(path, "", problem=too_large(error.size, self.config.max_file_size)), None
         except (NotAFile, IsADirectoryError) as error:
             what = "is a directory, not a file" if isinstance(error, IsADirectoryError) else str(error)
-            return Source(path, "", problem=ReadProblem(what, "unreadable"))
+            return Source(path, "", problem=ReadProblem(what, "unreadable")), None
         except OSError as error:
-            return Source(path, "", problem=ReadProblem(f"cannot read file: {error.strerror or error}", "unreadable"))
-        return decode(data, path, max_bytes=self.config.max_file_size)
+            return Source(path, "", problem=ReadProblem(f"cannot read file: {error.strerror or error}",
+                                                        "unreadable")), None
+        return decode(data, path, max_bytes=self.config.max_file_size), data
 
     def build(self, source: Source) -> Document:
         from . import document as document_builder
@@ -213,16 +220,24 @@ class Linter:
                            end - line_extent(document, end)[0] + 1, _line_text(text, line_start))
 
     def _diagnostic(self, document: Document, rule: Rule, severity, finding: Finding) -> Diagnostic:  # type: ignore[no-untyped-def]
+        # LineIndex.position and `fingerprint`, inlined: a call costs as much as the work here.
         lines = document.lines
-        line, column = lines.position(finding.start)
-        end = finding.end if finding.end is not None else finding.start
+        starts = lines.starts
+        start = finding.start
+        offset = 0 if start < 0 else (lines.length if start > lines.length else start)
+        index = bisect_right(starts, offset) - 1
+        line_start = starts[index]
+        end = finding.end if finding.end is not None else start
         text = document.text
-        while end > finding.start and text[end - 1] in "\r\n":  # a block's range ends after its newline
+        while end > start and text[end - 1] in "\r\n":  # a block's range ends after its newline
             end -= 1
-        end_line, end_column = lines.position(end)
-        return Diagnostic(path=document.path, line=line, column=column, code=rule.code, end_line=end_line,
-                          end_column=end_column, slug=rule.slug, severity=severity, message=finding.message,
-                          fix=finding.fix, fingerprint=fingerprint(rule.code, finding.message, document, line))
+        if end == start:
+            end_line, end_column = index + 1, offset - line_start + 1
+        else:
+            end_line, end_column = lines.position(end)
+        return Diagnostic(document.path, index + 1, offset - line_start + 1, rule.code, end_line, end_column,
+                          rule.slug, severity, finding.message, finding.fix,
+                          fingerprint_of(rule.code, finding.message, _line_text(text, line_start)))
 
     def lint_source(self, source: Source) -> LintResult:
         document = self.build(source)

@@ -89,11 +89,11 @@ def unified_diff(old: str, new: str, path: str) -> str:
 def process(linter: Linter, path: str, mode: Mode) -> FileOutcome:
     linter = linter.for_path(path)
     before = stat_signature(path) if mode.cache and not mode.fixing else None
-    source = linter.read(path)
+    source, data = linter.read_with_data(path)
     if not mode.fixing:
         result = linter.lint_source(source)
-        cacheable = mode.cache and source.problem is None
-        key = linter.cache_key(encode(source.text, bom=source.bom), path) if cacheable else None
+        cacheable = mode.cache and source.problem is None and data is not None
+        key = linter.cache_key(data, path) if cacheable else None  # the bytes read: no encode(text) again
         entry = index_entry(path, before, linter.settings_key(path), key, time.time_ns()) if key else None
         return FileOutcome(path, result.diagnostics, cache_key=key, index_entry=entry, corpus=result.corpus)
     from .fixer import WriteError, fix_source, write_atomic

@@ -23,6 +23,7 @@ for citation tokens, zero-width characters and front matter values (the line is 
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator
 
@@ -58,6 +59,9 @@ def check(document: Document, context: Context) -> Iterator[Finding]:
     for artifact in context.policy.artifacts:
         if artifact.hints and not any(has_hint(hint) for hint in artifact.hints):
             continue
+        characters = _class_characters(artifact.pattern)
+        if characters is not None and not any(character in text for character in characters):
+            continue  # (a scan for one character is a memchr; the pattern's is a step a character)
         for match in artifact.pattern.finditer(text, document.body_start):
             line_start = text.rfind("\n", 0, match.start()) + 1
             if line_start in reported:
@@ -77,6 +81,21 @@ def check(document: Document, context: Context) -> Iterator[Finding]:
         shown = shown if len(shown) <= 60 else shown[:57] + "..."
         fix = Fix("delete the line", (Edit(line_start, end, ""),), safe=False) if artifact.fix else None
         yield Finding(f"{artifact.message}: {shown!r}", match.start(), match.end(), fix)
+
+
+# A pattern that is one class of characters written out (`[\u200b\u2060]`), without flags that widen it
+_CLASS = re.compile(r"\[((?:\\u[0-9a-fA-F]{4}|\\x[0-9a-fA-F]{2}|[^\\\[\]^-])+)\]")
+_ESCAPE = re.compile(r"\\(?:u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2})")
+
+
+@functools.lru_cache(maxsize=64)
+def _class_characters(pattern: re.Pattern[str]) -> str | None:
+    """The characters a pattern matches when it is one class of characters written out (it then
+    matches exactly where one of them is), else None."""
+    written = _CLASS.fullmatch(pattern.pattern)
+    if written is None or pattern.flags & (re.IGNORECASE | re.VERBOSE):
+        return None
+    return _ESCAPE.sub(lambda escape: chr(int(escape.group()[2:], 16)), written.group(1))
 
 
 # The only characters that are not ASCII whose lower case holds an ASCII letter: "İ" -> "i̇", "K" (the
@@ -111,6 +130,7 @@ def _front_matter_placeholders(document: Document, placeholders: frozenset[str])
     data = document.metadata
     if front is None or not data or not placeholders:
         return
+    firsts = _first_characters(placeholders)
     stack: list[tuple[tuple[object, ...], object]] = [((key,), value) for key, value in data.items()]
     found = []
     while stack:
@@ -119,7 +139,8 @@ def _front_matter_placeholders(document: Document, placeholders: frozenset[str])
             stack.extend(((*path, key), item) for key, item in value.items())
         elif isinstance(value, list):
             stack.extend(((*path, index), item) for index, item in enumerate(value))
-        elif isinstance(value, str):
+        elif isinstance(value, str) and value.lstrip()[:1].lower()[:1] in firsts:
+            # (the first character of `folded`, from the first one of the value: most values stop here)
             folded = " ".join(value.split()).lower()
             if folded in placeholders or folded.startswith("lorem ipsum"):
                 place = front.locate(path, key=False)
@@ -128,6 +149,12 @@ def _front_matter_placeholders(document: Document, placeholders: frozenset[str])
                     found.append(Finding(f"placeholder value in front matter: {name} is {value.strip()!r}",
                                          place.start, place.end))
     yield from sorted(found, key=lambda finding: finding.start)
+
+
+@functools.lru_cache(maxsize=8)
+def _first_characters(placeholders: frozenset[str]) -> frozenset[str]:
+    """What a placeholder value (or "lorem ipsum ...") can start with, lowered: "" for a blank one."""
+    return frozenset(placeholder[:1] for placeholder in placeholders) | {"l"}
 
 
 def explain_data(policy: Policy) -> str:

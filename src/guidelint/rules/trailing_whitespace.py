@@ -27,12 +27,28 @@ from ..model import Document
 from .base import Context, Rule
 
 
-# The lookbehind starts a match only where a run of blanks starts: without it, a long run inside a line
-# was tried from each of its positions (quadratic: 100,000 blanks took minutes).
-# A run of blanks (from its first) before a line break or the end. Written blank first, the lookbehind
-# after it (the blank and the one before): the regex engine then skips to each blank by a fast scan
-# instead of trying a leading lookbehind at every position. Same matches: tests/test_blank_runs.py.
-_TRAILING = re.compile(r"[ \t\xa0](?<![ \t\xa0][ \t\xa0])[ \t\xa0]*(?=\r?\n|\Z)")
+# What is reported is each run of blanks (from its first) before a line break or the end of the text:
+# the matches of `(?<![ \t\xa0])[ \t\xa0]+(?=\r?\n|\Z)`. Such a pattern starts an attempt at every
+# blank (thousands a guide); tests/test_blank_runs.py keeps it and checks _trailing_runs against it.
+# A line break with a blank before it (before its "\r" for "\r\n"). Written line break first: the regex
+# engine then jumps from one "\n" to the next (a guide has a few hundred) and looks behind only there.
+_BLANK_BEFORE_BREAK = re.compile(r"\n(?:(?<=[ \t\xa0]\n)|(?<=[ \t\xa0]\r\n))")
+_BLANKS = " \t\xa0"
+
+
+def _trailing_runs(text: str) -> Iterator[tuple[int, int, int]]:
+    """(line start, run start, run end) of each run of blanks that ends a line (before its line break
+    or at the end of the text), whole from its first blank, in text order."""
+    for match in _BLANK_BEFORE_BREAK.finditer(text):
+        end = match.start()
+        if text[end - 1] == "\r":
+            end -= 1
+        line_start = text.rfind("\n", 0, end) + 1
+        yield line_start, line_start + len(text[line_start:end].rstrip(_BLANKS)), end
+    if text.endswith((" ", "\t", "\xa0")):
+        end = len(text)
+        line_start = text.rfind("\n") + 1
+        yield line_start, line_start + len(text[line_start:].rstrip(_BLANKS)), end
 
 
 def _has_blank_before_newline(text: str) -> bool:
@@ -56,13 +72,13 @@ def check(document: Document, context: Context) -> Iterator[Finding]:
     if not text.endswith((" ", "\t", "\xa0")) and not _has_blank_before_newline(text):
         return  # most files stop here
     kept: list[tuple[int, int, str]] | None = None  # front matter scalars that keep blanks: on first need
-    for match in _TRAILING.finditer(text):  # only lines that end in blanks are looked at
-        start, end = match.span()
-        offset = text.rfind("\n", 0, start) + 1
+    blocks: bool | None = None  # whether the front matter may hold a block scalar: on first need
+    for offset, start, end in _trailing_runs(text):  # only lines that end in blanks are looked at
         if offset >= body_start:
             if document.code_text.holds(start):  # code block content is written as it is meant
                 continue
-            if allow_breaks and match.group() == "  " and document.hard_breaks.holds(start):
+            if allow_breaks and end - start == 2 and text[start] == text[start + 1] == " " \
+                    and document.hard_breaks.holds(start):
                 continue
         stripped = text[offset:start]
         what = "whitespace-only line" if not stripped else "trailing whitespace"
@@ -72,9 +88,15 @@ def check(document: Document, context: Context) -> Iterator[Finding]:
                           "not fixed", start, end)
             continue
         if start < body_start:
-            if kept is None:
-                kept = _value_spans(document)
-            style = _holder(kept, start, text)
+            if blocks is None:
+                blocks = text.find("|", 0, body_start) != -1 or text.find(">", 0, body_start) != -1
+            # without a block scalar (no "|" or ">" in the front matter) the blanks are kept only after a
+            # backslash: most front matter blanks are neither, and need no walk through the YAML nodes
+            style = None
+            if blocks or text[start - 1:start] == "\\":
+                if kept is None:
+                    kept = _value_spans(document)
+                style = _holder(kept, start, text)
             if style is not None:
                 where = ("inside a YAML block scalar" if style in "|>"
                          else "after a backslash in a quoted YAML string")

@@ -46,6 +46,9 @@ _CORE_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
 _CORE_INF = re.compile(r"[-+]?(\.inf|\.Inf|\.INF)")
 _CORE_NAN = re.compile(r"\.nan|\.NaN|\.NAN")
 
+# What a text that a core pattern matches can start with (the empty text is null too)
+_CORE_FIRST = frozenset("nN~tTfF-+.0123456789")
+
 
 def core_reading(text: str) -> Any:
     """The value of a plain scalar under the YAML 1.2 core schema."""
@@ -160,6 +163,8 @@ def check(document: Document, context: Context) -> Iterator[Finding]:
         if node.tag == _TIMESTAMP:
             continue  # date-style owns dates (its house style writes them unquoted on purpose)
         text = node.value
+        if node.tag == _STR and text and text[0] not in _CORE_FIRST:
+            continue  # a string under both schemas: every core pattern but the empty null starts so
         try:
             ours = text if node.tag == _STR else yaml.SafeLoader("").construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError, TypeError, OverflowError):
