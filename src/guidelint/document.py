@@ -88,6 +88,57 @@ _new = object.__new__
 _BREAKS = frozenset({"SoftBreak", "HardBreak"})
 
 
+# What makes the text after a label (" ".join(text.split()).lstrip(": ")) not empty: a character that
+# is neither white space (str.split's and \s are the same set: tests/test_parse_reference.py) nor ':'
+_CONTENT = re.compile(r"[^\s:]")
+
+
+class _PendingEntry(Entry):
+    """The text after a label, as an Entry whose `text` and `markdown` are made when first read: from
+    `_run_text` past its first `_used` characters (white space folded, a leading ':' dropped) and from
+    the document text `_source[_from:_to]` (stripped of blanks and a leading ':'). A check reads neither
+    (rules read which parts an answer has, not their text) and making them was ~1 us an entry, ~100
+    entries a guide; an export or a fix reads them once. Equal to the Entry made eagerly: same text,
+    Markdown and start (its `start` may be moved to the label's, as Entry's may; `_from` stays)."""
+
+    __slots__ = ("_folded", "_raw", "_run_text", "_used", "_source", "_from", "_to")
+    _folded: str | None
+    _raw: str | None
+    _run_text: str
+    _used: int
+    _source: str
+    _from: int
+    _to: int
+
+    @property  # type: ignore[override]
+    def text(self) -> str:
+        folded = self._folded
+        if folded is None:
+            folded = self._folded = " ".join(self._run_text[self._used:].split()).lstrip(": ")
+        return folded
+
+    @property  # type: ignore[override]
+    def markdown(self) -> str:
+        raw = self._raw
+        if raw is None:
+            raw = self._raw = self._source[self._from:self._to].strip().lstrip(":").strip()
+        return raw
+
+    # As an Entry to everything outside: its repr, equality (with any Entry) and copies (pickled as one).
+    def __repr__(self) -> str:
+        return f"Entry(text={self.text!r}, markdown={self.markdown!r}, start={self.start!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Entry):
+            return (self.text, self.markdown, self.start) == (other.text, other.markdown, other.start)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # (as Entry's: equal by value, mutable)
+
+    def __reduce__(self) -> tuple[type[Entry], tuple[str, str, int]]:
+        return Entry, (self.text, self.markdown, self.start)
+
+
 class _Labelled:
     """A list item or paragraph split into its label, the text after it and what is nested in it.
 
@@ -288,12 +339,16 @@ class _Builder:
                             used += len(item[3]) + colon + 1
                             rest_start = after_start + colon + 1
             lead_end = lead.end
-            rest_text = " ".join((lead.text[used:] if used else lead.text).split()).lstrip(": ")
-            if rest_text:  # (folding left no blank at either end)
-                rest = _new(Entry)  # Entry(...) without a call to __init__: ~100 a guide
-                rest.text = rest_text
-                rest.markdown = self.text[rest_start:lead_end].strip().lstrip(":").strip()
+            lead_text = lead.text
+            if _CONTENT.search(lead_text, used) is not None:  # its text would not be empty
+                rest = _new(_PendingEntry)  # without a call to __init__: ~100 a guide
                 rest.start = rest_start
+                rest._folded = rest._raw = None
+                rest._run_text = lead_text
+                rest._used = used
+                rest._source = self.text
+                rest._from = rest_start
+                rest._to = lead_end
             if lead_end > start:
                 end = lead_end
         labelled = _new(_Labelled)  # _Labelled(...) without a call to __init__: ~130 a guide

@@ -289,13 +289,20 @@ def parse(text: str, base: int = 0) -> Tree:
                 run.text = "".join(texts)
                 run = None
             end = span["end"]  # a byte offset, converted when the block ends
-            if tag == "Heading":
-                node = _DetailNode(tag, start, end)
-                node.level = int(detail["level"][1])
-            elif tag == "List":
-                node = _DetailNode(tag, start, end)
-                node.ordered = detail is not None
-                node.number = detail
+            if tag == "Heading" or tag == "List":  # (_DetailNode(...) without a call to __init__)
+                node = _new_node(_DetailNode)
+                node.tag = tag
+                node.start = start
+                node.end = end
+                node.children = []
+                if tag == "Heading":
+                    node.level = int(detail["level"][1])
+                    node.ordered = False
+                    node.number = None
+                else:
+                    node.level = 0
+                    node.ordered = detail is not None
+                    node.number = detail
             else:
                 node = _new_node(Node)  # Node(tag, start, end, []) without a call to __init__
                 node.tag = tag
