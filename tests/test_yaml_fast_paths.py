@@ -86,3 +86,35 @@ def test_load_reports_what_it_reported_with_two_walks() -> None:
         ("problem", yamlnodes._TOO_DEEP, 64),
     ]
 
+
+def _closing_line_by_lines(text: str) -> tuple[int, int] | None:
+    """Where the front matter's closing line is, found as split found it before: line by line."""
+    first_end = text.find("\n") + 1 or len(text)
+    if text[:first_end].rstrip() != "---":
+        return None
+    position = first_end
+    while position < len(text):
+        end = text.find("\n", position) + 1 or len(text)
+        if text[position:end].rstrip() in ("---", "..."):
+            return position, end
+        position = end
+    return None
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(["---", "...", "--- ", "---\r", "... \t", "----", "-- -", "..", "a: 1", "", " ---",
+                                 "---\u2028", "x---", "-", "\u00a0"]), max_size=12),
+       st.sampled_from(["\n", "\r\n"]), st.booleans())
+def test_split_finds_the_closing_line_the_line_by_line_search_finds(lines: list[str], newline: str,
+                                                                     final: bool) -> None:
+    from guidelint import frontmatter
+
+    text = newline.join(["---", *lines]) + (newline if final else "")
+    expected = _closing_line_by_lines(text)
+    front = frontmatter.split(text)
+    assert front is not None
+    if expected is None:
+        assert not front.terminated and front.end == len(text)
+    else:
+        assert front.terminated is True and (front.yaml_start, front.yaml_start + len(front.yaml_text),
+                                             front.end) == (text.find("\n") + 1, *expected)

@@ -472,15 +472,25 @@ class _Builder:
         texts = [labelled.rest.text] if labelled.rest else []
         example = Example(title=labelled.label, text="", start=labelled.start,
                           markdown=labelled.rest.markdown if labelled.rest else "")
-        for item in labelled.nested:
+        example_fields = self.policy.example_fields
+        part_labels = self.policy.part_labels
+        for item in labelled.nested:  # (~5 an example: the policy's tables and each label read once)
             inner = self._item(item)
-            name = normalize_label(inner.label)[0] if inner.label else None
-            field_name = self.policy.example_fields.get(name) if name else None
-            kind = self.policy.part_labels.get(name) if name else None
-            if inner.label is not None:
-                answer.labels.append((inner.label, field_name or kind or "other", inner.start))
+            label = inner.label  # (never "": _labelled makes an empty label None)
+            field_name = kind = None
+            if label is not None:
+                name = normalize_label(label)[0]
+                if name:
+                    field_name = example_fields.get(name)
+                    kind = part_labels.get(name)
+                answer.labels.append((label, field_name or kind or "other", inner.start))
             if field_name:
-                entry = self._whole_entry(inner, with_label=False)
+                if not inner.nested and not inner.blocks:  # a plain bullet: _whole_entry's first case
+                    entry = inner.rest
+                    if entry is not None:
+                        entry.start = inner.start
+                else:
+                    entry = self._whole_entry(inner, with_label=False)
                 if entry:
                     getattr(example, field_name).append(entry)
             elif kind in _HOISTED:
