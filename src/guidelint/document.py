@@ -26,15 +26,11 @@ def build(source: Source, policy: Policy) -> Document:
         return Document(path=source.path, source=source, front_matter=None)
     front = frontmatter.split(text)
     body_start = front.end if front else 0
-    document = Document(path=source.path, source=source, front_matter=front)
     tree = markdown.parse(text[body_start:], base=body_start)
-    document.too_deep_at = tree.too_deep_at
-    document.blocks = tree.root.children
-    document.code_spans = tree.code_spans
-    document.html_spans = tree.html_spans
-    document.code_text = tree.code_text
-    document.not_prose = tree.not_prose
-    document.hard_breaks = tree.hard_breaks
+    # (the tree's parts given to the constructor: as defaults, it made empty Spans and lists to be replaced)
+    document = Document(path=source.path, source=source, front_matter=front, blocks=tree.root.children,
+                        code_spans=tree.code_spans, html_spans=tree.html_spans, code_text=tree.code_text,
+                        not_prose=tree.not_prose, hard_breaks=tree.hard_breaks, too_deep_at=tree.too_deep_at)
     _Builder(document, policy).run()
     return document
 
@@ -89,7 +85,7 @@ _BREAKS = frozenset({"SoftBreak", "HardBreak"})
 
 
 # What makes the text after a label (" ".join(text.split()).lstrip(": ")) not empty: a character that
-# is neither white space (str.split's and \s are the same set: tests/test_parse_reference.py) nor ':'
+# is neither white space (str.split's and \s are the same set: tests/test_build_laziness.py) nor ':'
 _CONTENT = re.compile(r"[^\s:]")
 
 

@@ -150,6 +150,7 @@ _INLINE_CONTAINERS = frozenset({"Emphasis", "Strong", "Strikethrough", "Link", "
                                 "Subscript"})
 
 
+_VERBATIM = frozenset({"CodeBlock", "HtmlBlock"})
 _FAR = 1 << 62  # past any byte offset
 
 
@@ -263,8 +264,11 @@ def parse(text: str, base: int = 0) -> Tree:
                     too_deep_at = start
                 skipped += 1
                 continue
-            value = event["Start"]
-            tag, detail = (value, None) if type(value) is str else next(iter(value.items()))
+            tag = event["Start"]
+            if type(tag) is str:  # Item, Paragraph, Strong, ...
+                detail = None
+            else:  # Heading, List, CodeBlock, Link, ...: {name: detail}
+                tag, detail = next(iter(tag.items()))
             if tag in _INLINE_CONTAINERS:
                 if tag == "Link" or tag == "Image":
                     end = span["end"]
@@ -309,7 +313,7 @@ def parse(text: str, base: int = 0) -> Tree:
                 node.start = start
                 node.end = end
                 node.children = []
-                if tag == "CodeBlock" or tag == "HtmlBlock":
+                if tag in _VERBATIM:
                     end += base - bisect_left(continuation, end)
                     code_spans.append((start, end))
                     if tag == "HtmlBlock":
