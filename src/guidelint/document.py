@@ -26,15 +26,11 @@ def build(source: Source, policy: Policy) -> Document:
         return Document(path=source.path, source=source, front_matter=None)
     front = frontmatter.split(text)
     body_start = front.end if front else 0
-    document = Document(path=source.path, source=source, front_matter=front)
     tree = markdown.parse(text[body_start:], base=body_start)
-    document.too_deep_at = tree.too_deep_at
-    document.blocks = tree.root.children
-    document.code_spans = tree.code_spans
-    document.html_spans = tree.html_spans
-    document.code_text = tree.code_text
-    document.not_prose = tree.not_prose
-    document.hard_breaks = tree.hard_breaks
+    # (the tree's parts given to the constructor: as defaults, it made empty Spans and lists to be replaced)
+    document = Document(path=source.path, source=source, front_matter=front, blocks=tree.root.children,
+                        code_spans=tree.code_spans, html_spans=tree.html_spans, code_text=tree.code_text,
+                        not_prose=tree.not_prose, hard_breaks=tree.hard_breaks, too_deep_at=tree.too_deep_at)
     _Builder(document, policy).run()
     return document
 
@@ -82,18 +78,61 @@ def _item_parts(item: Node) -> tuple[Inline | None, list[Node]]:
     return None, children
 
 
-def _start_of(run: Inline, index: int) -> int:
-    """Where a run's element `index` starts; past its last kept item, where that item ends."""
-    items = run.items
-    if index < len(items):
-        return items[index][1]
-    return items[-1][2] if items else run.end
-
-
 _LABEL_TAGS = frozenset({"Strong", "Emphasis"})
 _NOTHING: list[Node] = []  # shared by every _Labelled with nothing nested; never appended to
 _new = object.__new__
 _BREAKS = frozenset({"SoftBreak", "HardBreak"})
+
+
+# What makes the text after a label (" ".join(text.split()).lstrip(": ")) not empty: a character that
+# is neither white space (str.split's and \s are the same set: tests/test_build_laziness.py) nor ':'
+_CONTENT = re.compile(r"[^\s:]")
+
+
+class _PendingEntry(Entry):
+    """The text after a label, as an Entry whose `text` and `markdown` are made when first read: from
+    `_run_text` past its first `_used` characters (white space folded, a leading ':' dropped) and from
+    the document text `_source[_from:_to]` (stripped of blanks and a leading ':'). A check reads neither
+    (rules read which parts an answer has, not their text) and making them was ~1 us an entry, ~100
+    entries a guide; an export or a fix reads them once. Equal to the Entry made eagerly: same text,
+    Markdown and start (its `start` may be moved to the label's, as Entry's may; `_from` stays)."""
+
+    __slots__ = ("_folded", "_raw", "_run_text", "_used", "_source", "_from", "_to")
+    _folded: str | None
+    _raw: str | None
+    _run_text: str
+    _used: int
+    _source: str
+    _from: int
+    _to: int
+
+    @property  # type: ignore[override]
+    def text(self) -> str:
+        folded = self._folded
+        if folded is None:
+            folded = self._folded = " ".join(self._run_text[self._used:].split()).lstrip(": ")
+        return folded
+
+    @property  # type: ignore[override]
+    def markdown(self) -> str:
+        raw = self._raw
+        if raw is None:
+            raw = self._raw = self._source[self._from:self._to].strip().lstrip(":").strip()
+        return raw
+
+    # As an Entry to everything outside: its repr, equality (with any Entry) and copies (pickled as one).
+    def __repr__(self) -> str:
+        return f"Entry(text={self.text!r}, markdown={self.markdown!r}, start={self.start!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Entry):
+            return (self.text, self.markdown, self.start) == (other.text, other.markdown, other.start)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # (as Entry's: equal by value, mutable)
+
+    def __reduce__(self) -> tuple[type[Entry], tuple[str, str, int]]:
+        return Entry, (self.text, self.markdown, self.start)
 
 
 class _Labelled:
@@ -266,35 +305,48 @@ class _Builder:
         end = start
         if lead is not None:
             # The run's head is read from its items (the first few elements), the rest from its whole
-            # text: `used` characters of it and the elements before `first` are the label's.
+            # text: `used` characters of it and the elements before the label are the label's. (Items
+            # are read once each, as locals: ~110 calls a guide, most of them '**Label**: text'.)
             items = lead.items
+            count = len(items)
             first = 0
             used = 0
-            count = len(items)
-            while first < count and items[first][0] == "Text" and not items[first][3].strip():
-                used += len(items[first][3])
+            item = items[0] if count else None
+            while item is not None and item[0] == "Text" and not item[3].strip():
+                used += len(item[3])
                 first += 1
-            rest_start = _start_of(lead, first)
-            if first < count and items[first][0] in _LABEL_TAGS:
-                inner = " ".join(items[first][3].split())
-                if inner.endswith(":"):
-                    label = inner[:-1].strip()
-                    used += len(items[first][3])
-                    first += 1
-                    rest_start = _start_of(lead, first)
-                elif first + 1 < count and items[first + 1][0] == "Text" and \
-                        items[first + 1][3].lstrip().startswith(":"):
-                    label = inner.strip()
-                    _, after_start, _, after_text = items[first + 1]
-                    colon = after_text.index(":")
-                    used += len(items[first][3]) + colon + 1
-                    first += 1
-                    rest_start = after_start + colon + 1
-            rest_text = " ".join(lead.text[used:].split()).lstrip(": ")  # (folding left no blank at either end)
-            if rest_text:
-                rest = Entry(rest_text, self.text[rest_start:lead.end].strip().lstrip(":").strip(), rest_start)
-            if lead.end > start:
-                end = lead.end
+                item = items[first] if first < count else None
+            if item is None:  # past the last kept item: where it ends
+                rest_start = items[-1][2] if count else lead.end
+            else:
+                rest_start = item[1]
+                if item[0] in _LABEL_TAGS:
+                    inner = " ".join(item[3].split())
+                    if inner.endswith(":"):
+                        label = inner[:-1].strip()
+                        used += len(item[3])
+                        first += 1
+                        rest_start = items[first][1] if first < count else item[2]
+                    elif first + 1 < count:
+                        after_kind, after_start, _, after_text = items[first + 1]
+                        if after_kind == "Text" and after_text.lstrip().startswith(":"):
+                            label = inner.strip()
+                            colon = after_text.index(":")
+                            used += len(item[3]) + colon + 1
+                            rest_start = after_start + colon + 1
+            lead_end = lead.end
+            lead_text = lead.text
+            if _CONTENT.search(lead_text, used) is not None:  # its text would not be empty
+                rest = _new(_PendingEntry)  # without a call to __init__: ~100 a guide
+                rest.start = rest_start
+                rest._folded = rest._raw = None
+                rest._run_text = lead_text
+                rest._used = used
+                rest._source = self.text
+                rest._from = rest_start
+                rest._to = lead_end
+            if lead_end > start:
+                end = lead_end
         labelled = _new(_Labelled)  # _Labelled(...) without a call to __init__: ~130 a guide
         labelled.label = label or None
         labelled.rest = rest
@@ -319,8 +371,16 @@ class _Builder:
         return labelled
 
     def _item(self, item: Node) -> _Labelled:
-        lead, rest = _item_parts(item)
-        return self._labelled(lead, rest, lead.start if lead is not None else item.start)
+        """A list item as a labelled piece (_item_parts, inline: ~100 calls a guide)."""
+        children = item.children
+        if children:
+            first = children[0]
+            if first.tag == "Inline":
+                return self._labelled(first, children[1:], first.start)  # type: ignore[arg-type]
+            if first.tag == "Paragraph":
+                lead = _run_of(first)
+                return self._labelled(lead, children[1:], lead.start if lead is not None else item.start)
+        return self._labelled(None, children, item.start)
 
     def _whole_entry(self, labelled: _Labelled, *, with_label: bool) -> Entry | None:
         """All of a labelled piece's text as one entry (its nested items folded in)."""
@@ -408,15 +468,25 @@ class _Builder:
         texts = [labelled.rest.text] if labelled.rest else []
         example = Example(title=labelled.label, text="", start=labelled.start,
                           markdown=labelled.rest.markdown if labelled.rest else "")
-        for item in labelled.nested:
+        example_fields = self.policy.example_fields
+        part_labels = self.policy.part_labels
+        for item in labelled.nested:  # (~5 an example: the policy's tables and each label read once)
             inner = self._item(item)
-            name = normalize_label(inner.label)[0] if inner.label else None
-            field_name = self.policy.example_fields.get(name) if name else None
-            kind = self.policy.part_labels.get(name) if name else None
-            if inner.label is not None:
-                answer.labels.append((inner.label, field_name or kind or "other", inner.start))
+            label = inner.label  # (never "": _labelled makes an empty label None)
+            field_name = kind = None
+            if label is not None:
+                name = normalize_label(label)[0]
+                if name:
+                    field_name = example_fields.get(name)
+                    kind = part_labels.get(name)
+                answer.labels.append((label, field_name or kind or "other", inner.start))
             if field_name:
-                entry = self._whole_entry(inner, with_label=False)
+                if not inner.nested and not inner.blocks:  # a plain bullet: _whole_entry's first case
+                    entry = inner.rest
+                    if entry is not None:
+                        entry.start = inner.start
+                else:
+                    entry = self._whole_entry(inner, with_label=False)
                 if entry:
                     getattr(example, field_name).append(entry)
             elif kind in _HOISTED:

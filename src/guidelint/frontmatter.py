@@ -53,14 +53,21 @@ def split(text: str) -> FrontMatter | None:
     # and importing that package for it cost a one-file run ~1 ms: it imports toml and all of PyYAML.)
     if not _is_delimiter(text[:first_end], ("---",)):
         return None
-    position = first_end
+    # The closing line is the first one after it that is '---' or '...' (blanks after it allowed): only
+    # lines starting with one of them are looked at, found with str.find, not every line of the YAML.
     length = len(text)
-    while position < length:
+    dashes = text.find("\n---", first_end - 1)
+    dots = text.find("\n...", first_end - 1)
+    while dashes != -1 or dots != -1:
+        position = (dashes if dots == -1 or dashes != -1 and dashes < dots else dots) + 1
         end = _line_end(text, position)
         if _is_delimiter(text[position:end], ("---", "...")):
             yaml_text = text[first_end:position]
             return _load(first_end, end, yaml_text)
-        position = end
+        if position - 1 == dashes:
+            dashes = text.find("\n---", position)
+        else:
+            dots = text.find("\n...", position)
     return FrontMatter(0, length, first_end, text[first_end:], None,
                        error="front matter is not terminated: no closing '---' line", terminated=False)
 

@@ -77,7 +77,7 @@ class Inline(Node):
     head (a label, a colon after it), and a tuple for each of 50,000 elements of one line cost ~70 bytes
     of memory for every byte of the line.
 
-    Made by `_open` and finished by `_close`, both used by `parse` only."""
+    Made and finished by `parse` only, without an __init__ call (~150 runs a guide)."""
 
     __slots__ = ("items", "text")
     items: list[tuple[str, int, int, str]]
@@ -150,34 +150,39 @@ _INLINE_CONTAINERS = frozenset({"Emphasis", "Strong", "Strikethrough", "Link", "
                                 "Subscript"})
 
 
-def _open(children: list[Node], start: int) -> Inline:
-    """A new run at `start`, appended to `children` (a function, not Inline(start): a class call with an
-    __init__ costs a second frame, and there are ~150 runs a guide)."""
-    run = _new_node(Inline)
-    run.tag = "Inline"
-    run.start = run.end = start
-    run.children = _NO_CHILDREN
-    run.items = []
-    run.text = ""
-    children.append(run)
-    return run
+_VERBATIM = frozenset({"CodeBlock", "HtmlBlock"})
+_FAR = 1 << 62  # past any byte offset
 
 
-def _close(run: Inline, texts: list[str]) -> None:
-    """`texts`: the pieces of text of all the run's elements, in order (run.end is kept up to date)."""
-    run.text = texts[0] if len(texts) == 1 else "".join(texts)
+def _window(continuation: array.array[int], byte: int, base: int) -> tuple[int, int, int]:
+    """The window of byte offsets around `byte` with as many continuation bytes before them as it has, as
+    (low, high, shift): each offset b with low < b <= high is character offset b + shift (shift is `base`
+    less that count; low and high are the continuation bytes on either side, -1 and _FAR for none)."""
+    index = bisect_left(continuation, byte)
+    return (continuation[index - 1] if index else -1, continuation[index] if index < len(continuation) else _FAR,
+            base - index)
 
 
 def parse(text: str, base: int = 0) -> Tree:
     """Parse a Markdown body; `base` is the body's character offset within the document."""
-    ascii_only = text.isascii()
-    continuation = ByteMapper(text, base).continuation  # a character offset is base + byte - bisect(...)
+    continuation = ByteMapper(text, base).continuation
+    # A byte offset b becomes a character offset b + shift while low < b <= high (see _window): offsets
+    # come nearly in order, and a guide has a few dozen characters that are not ASCII, so most offsets
+    # fall in the window of the one before and cost one comparison, where a bisect each cost ~4 times
+    # as much. A text of ASCII has one window for all. A block's end is converted when it ends (its byte
+    # offset waits in node.end), when the offsets read are near it, not when it starts.
+    low, high, shift = -1, _FAR, base
+    if continuation:
+        low, high, shift = _window(continuation, 0, base)
     root = Node("Document", base, base + len(text), [])
     stack = [root]
     children = root.children  # of the innermost open block
     run: Inline | None = None  # the open inline run in that block
+    items: list[tuple[str, int, int, str]] = []  # its items (run.items)
+    run_end = 0  # where it ends so far (run.end, written when it closes)
     depth = 0  # inline elements open inside the run's current top-level element
-    top: tuple[str, int, int] = ("", 0, 0)  # that top-level element: tag, start, end
+    top_tag = ""  # that top-level element's tag, start and end (a byte offset)
+    top_start = top_end = 0
     texts: list[str] = []  # the open run's pieces of text
     top_text = 0  # where the top-level element's pieces start in `texts`
     skipped = 0  # depth of elements ignored past MAX_DEPTH
@@ -187,123 +192,192 @@ def parse(text: str, base: int = 0) -> Tree:
     code_text = Spans()
     not_prose = Spans()
     hard_breaks = Spans()
-    # End events are the most common, then Text, then Start: tested in that order.
+    max_items = MAX_ITEMS
+    # Events by frequency in a guide: End, Text, Start, then the rare rest. An event is a dict, or one
+    # of the strings SoftBreak, HardBreak and Rule: `"End" in event` and `"Text" in event` test a dict's
+    # keys and are false for those strings (a substring test), so no type() call comes first. A run's
+    # end and its items are kept in locals while it is open; `run.end` and `run.text` are written when
+    # it closes (a block starts or ends, a Rule, the end of the text).
     for event, span in _PARSER.events_with_range(text):
-        if type(event) is not str and "End" in event:
+        if "End" in event:
             if skipped:
                 skipped -= 1
             elif depth:
                 depth -= 1
                 if not depth:
-                    run.end = top[2]  # type: ignore[union-attr]
-                    if len(run.items) < MAX_ITEMS:  # type: ignore[union-attr]
-                        run.items.append((*top, "".join(texts[top_text:])))  # type: ignore[union-attr]
+                    run_end = top_end
+                    if low < run_end <= high:
+                        run_end += shift
+                    else:
+                        low, high, shift = _window(continuation, run_end, base)
+                        run_end += shift
+                    if len(items) < max_items:
+                        items.append((top_tag, top_start, run_end, "".join(texts[top_text:])))
             else:
                 if run is not None:
-                    _close(run, texts)
+                    run.end = run_end
+                    run.text = "".join(texts)
                     run = None
-                stack.pop()
+                node = stack.pop()
+                end = node.end
+                if low < end <= high:
+                    node.end = end + shift
+                else:
+                    low, high, shift = _window(continuation, end, base)
+                    node.end = end + shift
                 children = stack[-1].children
             continue
-        if skipped and (type(event) is str or "Start" not in event):
-            continue
-        if depth:  # inside an inline element: only its text counts
-            piece = event.get("Text") if type(event) is not str else " "
-            if piece is not None:
-                texts.append(piece)
-                if event == "HardBreak":
-                    at = span["start"]
-                    at += base if ascii_only else base - bisect_left(continuation, at)
-                    hard_breaks.add(at, at + 1)
+        if "Text" in event:
+            if skipped:
                 continue
-        start, end = span["start"], span["end"]
-        if ascii_only:
-            start += base
-            end += base
-        else:  # (ByteMapper's conversion, inline: a call for each of ~800 offsets a guide cost more)
+            piece = event["Text"]
+            if depth:  # inside an inline element: only its text counts
+                texts.append(piece)
+                continue
+            kind = "Text"
+            start = span["start"]
+            if low < start <= high:
+                start += shift
+            else:
+                low, high, shift = _window(continuation, start, base)
+                start += shift
+            end = span["end"]
+            if low < end <= high:
+                end += shift
+            else:
+                low, high, shift = _window(continuation, end, base)
+                end += shift
+            if stack[-1].tag == "CodeBlock":
+                code_text.add(start, end)
+        elif "Start" in event:
+            if skipped:
+                skipped += 1
+                continue
+            start = span["start"]
+            if low < start <= high:
+                start += shift
+            else:
+                low, high, shift = _window(continuation, start, base)
+                start += shift
+            if len(stack) + depth > MAX_DEPTH:
+                if too_deep_at is None:
+                    too_deep_at = start
+                skipped += 1
+                continue
+            tag = event["Start"]
+            if type(tag) is str:  # Item, Paragraph, Strong, ...
+                detail = None
+            else:  # Heading, List, CodeBlock, Link, ...: {name: detail}
+                tag, detail = next(iter(tag.items()))
+            if tag in _INLINE_CONTAINERS:
+                if tag == "Link" or tag == "Image":
+                    end = span["end"]
+                    not_prose.add(start, end + base - bisect_left(continuation, end))
+                if not depth:
+                    if run is None:  # a new run (Inline(...) without a call: ~150 runs a guide)
+                        run = _new_node(Inline)
+                        run.tag = "Inline"
+                        run.start = start
+                        run.children = _NO_CHILDREN
+                        run.items = items = []
+                        children.append(run)
+                        texts = []
+                    top_tag = tag
+                    top_start = start
+                    top_end = span["end"]  # converted when the element ends
+                    top_text = len(texts)
+                depth += 1
+                continue
+            if run is not None:
+                run.end = run_end
+                run.text = "".join(texts)
+                run = None
+            end = span["end"]  # a byte offset, converted when the block ends
+            if tag == "Heading" or tag == "List":  # (_DetailNode(...) without a call to __init__)
+                node = _new_node(_DetailNode)
+                node.tag = tag
+                node.start = start
+                node.end = end
+                node.children = []
+                if tag == "Heading":
+                    node.level = int(detail["level"][1])
+                    node.ordered = False
+                    node.number = None
+                else:
+                    node.level = 0
+                    node.ordered = detail is not None
+                    node.number = detail
+            else:
+                node = _new_node(Node)  # Node(tag, start, end, []) without a call to __init__
+                node.tag = tag
+                node.start = start
+                node.end = end
+                node.children = []
+                if tag in _VERBATIM:
+                    end += base - bisect_left(continuation, end)
+                    code_spans.append((start, end))
+                    if tag == "HtmlBlock":
+                        html_spans.add((start, end))
+            children.append(node)
+            stack.append(node)
+            children = node.children
+            continue
+        elif type(event) is str:  # SoftBreak, HardBreak, Rule
+            if skipped:
+                continue
+            if depth:
+                texts.append(" ")
+                if event == "HardBreak":
+                    start = span["start"]
+                    start += base - bisect_left(continuation, start)
+                    hard_breaks.add(start, start + 1)
+                continue
+            start, end = span["start"], span["end"]
             start += base - bisect_left(continuation, start)
             end += base - bisect_left(continuation, end)
-        if type(event) is str:  # SoftBreak, HardBreak, Rule
             if event == "Rule":
                 if run is not None:
-                    _close(run, texts)
+                    run.end = run_end
+                    run.text = "".join(texts)
                     run = None
                 children.append(Node(event, start, end))
                 continue
             kind, piece = event, " "
             if event == "HardBreak":
                 hard_breaks.add(start, start + 1)
-        else:
-            piece = event.get("Text")
-            kind = "Text"
-            if piece is not None and stack[-1].tag == "CodeBlock":
-                code_text.add(start, end)
-            if piece is None:
-                value = event.get("Start", _MISSING)
-                if value is _MISSING:  # Code, Html, InlineHtml, FootnoteReference, math, TaskListMarker
-                    ((kind, value),) = event.items()
-                    piece = value if kind == "Code" else ""
-                    if kind == "Code":
-                        not_prose.add(start, end)
-                else:
-                    if skipped or len(stack) + depth > MAX_DEPTH:
-                        if too_deep_at is None:
-                            too_deep_at = start
-                        skipped += 1
-                        continue
-                    tag, detail = (value, None) if type(value) is str else next(iter(value.items()))
-                    if tag in _INLINE_CONTAINERS:
-                        if tag == "Link" or tag == "Image":
-                            not_prose.add(start, end)
-                        if not depth:
-                            if run is None:
-                                run = _open(children, start)
-                                texts = []
-                            top = (tag, start, end)
-                            top_text = len(texts)
-                        depth += 1
-                        continue
-                    if run is not None:
-                        _close(run, texts)
-                        run = None
-                    if tag == "Heading":
-                        node: Node = _DetailNode(tag, start, end)
-                        node.level = int(detail["level"][1])
-                    elif tag == "List":
-                        node = _DetailNode(tag, start, end)
-                        node.ordered = detail is not None
-                        node.number = detail
-                    else:
-                        node = _new_node(Node)  # Node(tag, start, end, []) without a call to __init__
-                        node.tag = tag
-                        node.start = start
-                        node.end = end
-                        node.children = []
-                        if tag == "CodeBlock":
-                            code_spans.append((start, end))
-                        elif tag == "HtmlBlock":
-                            code_spans.append((start, end))
-                            html_spans.add((start, end))
-                    children.append(node)
-                    stack.append(node)
-                    children = node.children
-                    continue
+        else:  # Code, Html, InlineHtml, FootnoteReference, math, TaskListMarker
+            if skipped:
+                continue
+            start, end = span["start"], span["end"]
+            start += base - bisect_left(continuation, start)
+            end += base - bisect_left(continuation, end)
+            ((kind, value),) = event.items()
+            if kind == "Code":
+                piece = value
+                not_prose.add(start, end)
+            else:
+                piece = ""
         # an inline leaf: Text, Code, a break, HTML, ...
         if depth:
             texts.append(piece)
         else:
-            if run is None:
-                run = _open(children, start)
+            if run is None:  # a new run, as above
+                run = _new_node(Inline)
+                run.tag = "Inline"
+                run.start = start
+                run.children = _NO_CHILDREN
+                run.items = items = []
+                children.append(run)
                 texts = [piece]
             else:
                 texts.append(piece)
-            run.end = end
-            if len(run.items) < MAX_ITEMS:
-                run.items.append((kind, start, end, piece))
+            run_end = end
+            if len(items) < max_items:
+                items.append((kind, start, end, piece))
     if run is not None:
-        _close(run, texts)
+        run.end = run_end
+        run.text = "".join(texts)
     return Tree(root, too_deep_at, code_spans, frozenset(html_spans), code_text, not_prose, hard_breaks)
 
 
-_MISSING = object()
 _new_node = object.__new__

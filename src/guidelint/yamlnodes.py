@@ -144,16 +144,20 @@ def _describe(error: yaml.YAMLError, text: str = "") -> str:
     return problem or context or str(error).splitlines()[0]
 
 
-def _check_tree(root: Any) -> list[tuple[str, int]]:
-    """Refuse aliases (alias bombs), oversized and too deeply nested trees; collect duplicate keys.
-    Iterative, no recursion."""
+def _check_tree(root: Any) -> tuple[list[tuple[str, int]], list[tuple[int, int, str | None, str]]]:
+    """Refuse aliases (alias bombs), oversized and too deeply nested trees; collect duplicate keys, and
+    every scalar as (start, end, style, value) for `_agree_with_python_loader` (collected here: one
+    walk of the tree where there were two). Iterative, no recursion."""
     seen: set[int] = set()
     duplicates: list[tuple[str, int]] = []
+    scalars: list[tuple[int, int, str | None, str]] = []
     stack = [(root, 1)]  # with the depth of the collection a node is or would be
     count = 0
+    scalar_node, mapping_node, sequence_node = yaml.ScalarNode, yaml.MappingNode, yaml.SequenceNode
     while stack:
         node, depth = stack.pop()
-        if depth > MAX_DEPTH and not isinstance(node, yaml.ScalarNode):
+        is_scalar = isinstance(node, scalar_node)
+        if depth > MAX_DEPTH and not is_scalar:
             raise YamlProblem(_TOO_DEEP, node.start_mark.index)
         if id(node) in seen:
             raise YamlProblem("anchors and aliases are not allowed here", node.start_mark.index)
@@ -161,10 +165,12 @@ def _check_tree(root: Any) -> list[tuple[str, int]]:
         count += 1
         if count > MAX_NODES:
             raise YamlProblem(f"YAML has more than {MAX_NODES:,} nodes", node.start_mark.index)
-        if isinstance(node, yaml.MappingNode):
+        if is_scalar:
+            scalars.append((node.start_mark.index, node.end_mark.index, node.style or None, node.value))
+        elif isinstance(node, mapping_node):
             keys: set[str] = set()
             for key_node, value_node in node.value:
-                if isinstance(key_node, yaml.ScalarNode):
+                if isinstance(key_node, scalar_node):
                     if key_node.value == "<<":
                         raise YamlProblem("merge keys (<<) are not allowed here", key_node.start_mark.index)
                     if key_node.value in keys:
@@ -172,9 +178,9 @@ def _check_tree(root: Any) -> list[tuple[str, int]]:
                     keys.add(key_node.value)
                 stack.append((key_node, depth + 1))
                 stack.append((value_node, depth + 1))
-        elif isinstance(node, yaml.SequenceNode):
+        elif isinstance(node, sequence_node):
             stack.extend((item, depth + 1) for item in node.value)
-    return duplicates
+    return duplicates, scalars
 
 
 # What YAML allows (both loaders agree on the set, not on how they report the rest: the pure-Python one
@@ -191,7 +197,11 @@ _DIRECTIVE = re.compile(r"\A(?:[ \t]*(?:#[^\n]*)?\n)*%")
 
 
 def _refuse_characters(text: str) -> None:
-    found = _NOT_YAML.search(text)
+    # Every character _NOT_YAML refuses is one Python calls not printable (a control, a surrogate, a
+    # noncharacter, the BOM: tests/test_yamlnodes.py checks every code point), so a text that is all
+    # printable but its tabs and line ends has none: two C scans, where the search costs ~20 us a guide.
+    found = None if text.replace("\n", "").replace("\t", "").replace("\r", "").isprintable() else \
+        _NOT_YAML.search(text)
     if found is not None:
         character = found.group()
         what = "a byte order mark (U+FEFF) at the start of a line" if character == "\ufeff" else \
@@ -208,20 +218,11 @@ _SURROGATE_ESCAPE = re.compile(r"\\(?:u|U0000)[dD][89a-fA-F]")
 _SURROGATE = re.compile("[\ud800-\udfff]")  # one scan in C, not a generator step per character
 
 
-def _agree_with_python_loader(root: Any, text: str) -> None:
+def _agree_with_python_loader(scalars: list[tuple[int, int, str | None, str]], text: str) -> None:
     """What libyaml accepts and the pure-Python loader refuses, refused here with the Python loader's
     words and place: a tab outside quotes, block scalars and comments. And what the Python loader
-    accepts and libyaml refuses: an escaped surrogate (\\ud800) in a double-quoted string."""
-    scalars = []
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, yaml.ScalarNode):
-            scalars.append((node.start_mark.index, node.end_mark.index, node.style or None, node.value))
-        elif isinstance(node, yaml.MappingNode):
-            stack.extend(part for pair in node.value for part in pair)
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)
+    accepts and libyaml refuses: an escaped surrogate (\\ud800) in a double-quoted string. `scalars`:
+    every scalar of the tree as (start, end, style, value), in any order (see _check_tree)."""
     scalars.sort()
     for start, end, style, value in scalars:
         if style == '"' and _SURROGATE.search(value) is not None:
@@ -293,8 +294,8 @@ def load(text: str) -> YamlDoc:
             raise YamlProblem(_describe(error, text), _mark_offset(error, text)) from None
         if root is None:
             return YamlDoc(None, None)
-        duplicates = _check_tree(root)
-        _agree_with_python_loader(root, text)
+        duplicates, scalars = _check_tree(root)
+        _agree_with_python_loader(scalars, text)
         try:
             data = _construct(root, loader)
         except yaml.YAMLError as error:
