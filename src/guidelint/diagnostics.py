@@ -86,15 +86,6 @@ class Diagnostic:
         return _rebuilt, (self.path, self.line, self.column, self.code, self.end_line, self.end_column,
                           self.slug, int(self.severity), self.message, self.fix, self.fingerprint)
 
-
-_SEVERITIES = {int(severity): severity for severity in Severity}
-
-
-def _rebuilt(path: str, line: int, column: int, code: str, end_line: int, end_column: int, slug: str,
-             severity: int, message: str, fix: Fix | None, fingerprint: str) -> Diagnostic:
-    return Diagnostic(path, line, column, code, end_line, end_column, slug, _SEVERITIES[severity], message, fix,
-                      fingerprint)
-
     def to_dict(self) -> dict[str, Any]:
         return {
             "path": self.path,
@@ -112,3 +103,12 @@ def _rebuilt(path: str, line: int, column: int, code: str, end_line: int, end_co
                 "applicability": self.fix.applicability,
             },
         }
+
+
+_SEVERITIES = {int(severity): severity for severity in Severity}
+
+
+def _rebuilt(path: str, line: int, column: int, code: str, end_line: int, end_column: int, slug: str,
+             severity: int, message: str, fix: Fix | None, fingerprint: str) -> Diagnostic:
+    return Diagnostic(path, line, column, code, end_line, end_column, slug, _SEVERITIES[severity], message, fix,
+                      fingerprint)
