@@ -402,3 +402,20 @@ def test_the_schema_checks_the_yaml_reading_the_config_names(tmp_path, monkeypat
     as_site = invoke("check", "--no-cache", "--format", "json", "p.md")
     assert [(f["line"], f["message"]) for f in json.loads(as_site.stdout)] == [
         (2, "$.draft: 'yes' is not of type 'boolean'"), (3, "$.mode: 777 is greater than the maximum of 600")]
+
+
+def test_a_relative_path_gets_the_settings_of_the_folder_it_is_relative_to_now(tmp_path: Path,
+                                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same relative path, asked from two working folders, is two files with two configs."""
+    from guidelint.project import Project
+
+    for name, fail_on in (("one", "warning"), ("two", "info")):
+        (tmp_path / name / "guides").mkdir(parents=True)
+        (tmp_path / name / "guidelint.toml").write_text(f'fail-on = "{fail_on}"\n')
+    project = Project()
+    seen = []
+    for name in ("one", "two", "one"):
+        monkeypatch.chdir(tmp_path / name)
+        seen.append(project.config_for("guides/guide.md").fail_on.label)
+        seen.append(project.config_for("guides/guide.md").fail_on.label)
+    assert seen == ["warning", "warning", "info", "info", "warning", "warning"]
