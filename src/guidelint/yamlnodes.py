@@ -51,28 +51,39 @@ class YamlDoc:
     data: Any
     root: Any  # yaml.Node
     duplicate_keys: list[tuple[str, int]] = field(default_factory=list)
+    # mapping node id -> its pairs by key text (see _keys); the nodes live as long as `root`
+    _index: dict[int, dict[str, tuple[Any, Any]]] = field(default_factory=dict, repr=False, compare=False)
 
-    def locate(self, path: tuple[Any, ...], *, key: bool = True) -> Located | None:
-        """Where the node at `path` is; for a mapping entry, its key (key=True) or its value."""
+    def locate(self, path: tuple[Any, ...], *, key: bool = True, shift: int = 0) -> Located | None:
+        """Where the node at `path` is; for a mapping entry, its key (key=True) or its value. `shift` is
+        added to both offsets (the YAML text's offset in a document)."""
         node = self.root
-        found: Located | None = _place(node)
+        found = node  # the node whose place is the answer when the path stops here
         for part in path:
             if isinstance(node, yaml.MappingNode):
-                for key_node, value_node in node.value:
-                    if isinstance(key_node, yaml.ScalarNode) and key_node.value == str(part):
-                        found = _place(key_node) if key else _place(value_node)
-                        node = value_node
-                        break
-                else:
-                    return found
+                pair = self._keys(node).get(str(part))
+                if pair is None:
+                    return _place(found, shift)
+                found = pair[0] if key else pair[1]
+                node = pair[1]
             elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
-                node = node.value[part]
-                found = _place(node)
+                node = found = node.value[part]
             else:
-                return found
-        if not key or not path:
-            return _place(node)
-        return found
+                return _place(found, shift)
+        return _place(found if key and path else node, shift)
+
+    def _keys(self, node: Any) -> dict[str, tuple[Any, Any]]:
+        """A mapping node's (key node, value node) pairs by key text, the first of each kept (what a search
+        in order finds); made at the first look into the mapping: a guide's rules ask ~8 places."""
+        index = self._index.get(id(node))
+        if index is None:
+            index = {}
+            for pair in node.value:
+                key_node = pair[0]
+                if isinstance(key_node, yaml.ScalarNode) and key_node.value not in index:
+                    index[key_node.value] = pair
+            self._index[id(node)] = index
+        return index
 
     def entry(self, name: str) -> tuple[Any, Any] | None:
         """The (key node, value node) pair of a top-level key, or None."""
@@ -83,12 +94,12 @@ class YamlDoc:
         return None
 
 
-def _place(node: Any) -> Located:
+def _place(node: Any, shift: int = 0) -> Located:
     if isinstance(node, yaml.ScalarNode):
         style = node.style or None  # the C loader says "" for plain scalars, the Python one None
     else:
         style = "flow" if getattr(node, "flow_style", False) else "block"
-    return Located(node.start_mark.index, node.end_mark.index, style)
+    return Located(node.start_mark.index + shift, node.end_mark.index + shift, style)
 
 
 def _mark_offset(error: yaml.YAMLError, text: str) -> int:
