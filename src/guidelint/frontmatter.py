@@ -31,10 +31,7 @@ class FrontMatter:
         """Place of a key or value, shifted to document offsets."""
         if self.doc is None:
             return None
-        found = self.doc.locate(path, key=key)
-        if found is None:
-            return None
-        return yamlnodes.Located(found.start + self.yaml_start, found.end + self.yaml_start, found.style)
+        return self.doc.locate(path, key=key, shift=self.yaml_start)
 
 
 def _line_end(text: str, offset: int) -> int:

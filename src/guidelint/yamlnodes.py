@@ -51,28 +51,39 @@ class YamlDoc:
     data: Any
     root: Any  # yaml.Node
     duplicate_keys: list[tuple[str, int]] = field(default_factory=list)
+    # mapping node id -> its pairs by key text (see _keys); the nodes live as long as `root`
+    _index: dict[int, dict[str, tuple[Any, Any]]] = field(default_factory=dict, repr=False, compare=False)
 
-    def locate(self, path: tuple[Any, ...], *, key: bool = True) -> Located | None:
-        """Where the node at `path` is; for a mapping entry, its key (key=True) or its value."""
+    def locate(self, path: tuple[Any, ...], *, key: bool = True, shift: int = 0) -> Located | None:
+        """Where the node at `path` is; for a mapping entry, its key (key=True) or its value. `shift` is
+        added to both offsets (the YAML text's offset in a document)."""
         node = self.root
-        found: Located | None = _place(node)
+        found = node  # the node whose place is the answer when the path stops here
         for part in path:
             if isinstance(node, yaml.MappingNode):
-                for key_node, value_node in node.value:
-                    if isinstance(key_node, yaml.ScalarNode) and key_node.value == str(part):
-                        found = _place(key_node) if key else _place(value_node)
-                        node = value_node
-                        break
-                else:
-                    return found
+                pair = self._keys(node).get(str(part))
+                if pair is None:
+                    return _place(found, shift)
+                found = pair[0] if key else pair[1]
+                node = pair[1]
             elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
-                node = node.value[part]
-                found = _place(node)
+                node = found = node.value[part]
             else:
-                return found
-        if not key or not path:
-            return _place(node)
-        return found
+                return _place(found, shift)
+        return _place(found if key and path else node, shift)
+
+    def _keys(self, node: Any) -> dict[str, tuple[Any, Any]]:
+        """A mapping node's (key node, value node) pairs by key text, the first of each kept (what a search
+        in order finds); made at the first look into the mapping: a guide's rules ask ~8 places."""
+        index = self._index.get(id(node))
+        if index is None:
+            index = {}
+            for pair in node.value:
+                key_node = pair[0]
+                if isinstance(key_node, yaml.ScalarNode) and key_node.value not in index:
+                    index[key_node.value] = pair
+            self._index[id(node)] = index
+        return index
 
     def entry(self, name: str) -> tuple[Any, Any] | None:
         """The (key node, value node) pair of a top-level key, or None."""
@@ -83,12 +94,12 @@ class YamlDoc:
         return None
 
 
-def _place(node: Any) -> Located:
+def _place(node: Any, shift: int = 0) -> Located:
     if isinstance(node, yaml.ScalarNode):
         style = node.style or None  # the C loader says "" for plain scalars, the Python one None
     else:
         style = "flow" if getattr(node, "flow_style", False) else "block"
-    return Located(node.start_mark.index, node.end_mark.index, style)
+    return Located(node.start_mark.index + shift, node.end_mark.index + shift, style)
 
 
 def _mark_offset(error: yaml.YAMLError, text: str) -> int:
@@ -144,13 +155,13 @@ def _describe(error: yaml.YAMLError, text: str = "") -> str:
     return problem or context or str(error).splitlines()[0]
 
 
-def _check_tree(root: Any) -> tuple[list[tuple[str, int]], list[tuple[int, int, str | None, str]]]:
+def _check_tree(root: Any) -> tuple[list[tuple[str, int]], list[Any]]:
     """Refuse aliases (alias bombs), oversized and too deeply nested trees; collect duplicate keys, and
-    every scalar as (start, end, style, value) for `_agree_with_python_loader` (collected here: one
-    walk of the tree where there were two). Iterative, no recursion."""
+    every scalar node for `_agree_with_python_loader` (collected here: one walk of the tree where there
+    were two). Iterative, no recursion."""
     seen: set[int] = set()
     duplicates: list[tuple[str, int]] = []
-    scalars: list[tuple[int, int, str | None, str]] = []
+    scalars: list[Any] = []
     stack = [(root, 1)]  # with the depth of the collection a node is or would be
     count = 0
     scalar_node, mapping_node, sequence_node = yaml.ScalarNode, yaml.MappingNode, yaml.SequenceNode
@@ -166,7 +177,7 @@ def _check_tree(root: Any) -> tuple[list[tuple[str, int]], list[tuple[int, int, 
         if count > MAX_NODES:
             raise YamlProblem(f"YAML has more than {MAX_NODES:,} nodes", node.start_mark.index)
         if is_scalar:
-            scalars.append((node.start_mark.index, node.end_mark.index, node.style or None, node.value))
+            scalars.append(node)
         elif isinstance(node, mapping_node):
             keys: set[str] = set()
             for key_node, value_node in node.value:
@@ -218,20 +229,26 @@ _SURROGATE_ESCAPE = re.compile(r"\\(?:u|U0000)[dD][89a-fA-F]")
 _SURROGATE = re.compile("[\ud800-\udfff]")  # one scan in C, not a generator step per character
 
 
-def _agree_with_python_loader(scalars: list[tuple[int, int, str | None, str]], text: str) -> None:
+def _agree_with_python_loader(nodes: list[Any], text: str) -> None:
     """What libyaml accepts and the pure-Python loader refuses, refused here with the Python loader's
     words and place: a tab outside quotes, block scalars and comments. And what the Python loader
-    accepts and libyaml refuses: an escaped surrogate (\\ud800) in a double-quoted string. `scalars`:
-    every scalar of the tree as (start, end, style, value), in any order (see _check_tree)."""
-    scalars.sort()
-    for start, end, style, value in scalars:
-        if style == '"' and _SURROGATE.search(value) is not None:
-            found = _SURROGATE_ESCAPE.search(text, start, end)
-            raise YamlProblem("found invalid Unicode character escape code (while parsing a quoted scalar)",
-                              found.start() + 2 if found else start)
+    accepts and libyaml refuses: an escaped surrogate (\\ud800) in a double-quoted string. `nodes`:
+    every scalar node of the tree, in any order (see _check_tree). Their places are read only when a
+    double-quoted one holds a surrogate (the first in the text is reported) or the text has a tab:
+    a guide has neither, and reading ~35 places and sorting them cost a quarter of the walk."""
+    wrong = [node for node in nodes if node.style == '"' and not node.value.isascii()
+             and _SURROGATE.search(node.value) is not None]  # (a surrogate is not ASCII)
+    if wrong:
+        node = min(wrong, key=lambda node: node.start_mark.index)  # (no two scalars start at one place)
+        start, end = node.start_mark.index, node.end_mark.index
+        found = _SURROGATE_ESCAPE.search(text, start, end)
+        raise YamlProblem("found invalid Unicode character escape code (while parsing a quoted scalar)",
+                          found.start() + 2 if found else start)
     tab = text.find("\t")
     if tab == -1:
         return
+    scalars = sorted((node.start_mark.index, node.end_mark.index, node.style or None, node.value)
+                     for node in nodes)
     starts = [scalar[0] for scalar in scalars]
 
     def style_at(offset: int) -> Any:  # the style of the scalar holding `offset` ("" for none)
@@ -419,8 +436,42 @@ def to_json(value: Any) -> Any:
     return str(value)  # (the safe loader makes nothing else)
 
 
+_KEPT = frozenset({str, bool, type(None), _dt.date, _dt.datetime})  # types to_json keeps without a problem
+
+
+def _plainly_json(value: Any) -> bool:
+    """True when `json_problems` has nothing to say about `value`: dicts with string keys only (no two
+    can become one JSON key), lists, and values of _KEPT, finite floats and ints short enough. One quick
+    walk without paths or messages, as front matter nearly always is (the walk with them cost ~4 times
+    as much); False leaves the answer to that walk."""
+    stack = [value]
+    pop, push, kept, limit = stack.pop, stack.extend, _KEPT, _MAX_BITS
+    while stack:
+        item = pop()
+        kind = type(item)
+        if kind in kept:
+            continue
+        if kind is dict:
+            for key in item:
+                if type(key) is not str:
+                    return False
+            push(item.values())
+        elif kind is list:
+            push(item)
+        elif kind is int:
+            if item.bit_length() > limit:
+                return False
+        elif kind is not float or not math.isfinite(item):
+            return False  # a set, bytes, a tuple, a subclass, NaN or infinity
+    return True
+
+
 def json_problems(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[tuple[Any, ...], str]]:
     """Where `to_json` cannot keep a value as it is, with why: (path of JSON keys and indexes, message)."""
+    return [] if _plainly_json(value) else _json_problems_walk(value, path)
+
+
+def _json_problems_walk(value: Any, path: tuple[Any, ...]) -> list[tuple[tuple[Any, ...], str]]:
     problems: list[tuple[tuple[Any, ...], str]] = []
     stack = [(value, path)]
     while stack:
