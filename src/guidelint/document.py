@@ -298,8 +298,32 @@ class _Builder:
 
     # --- answers ----------------------------------------------------------------------------------------
 
-    def _labelled(self, lead: Inline | None, blocks: list[Node], start: int) -> _Labelled:
-        """Split '**Label:** rest' (or '**Label**: rest', '*Label:* rest') from its text."""
+    def _labelled(self, node: Node) -> _Labelled:
+        """A list item (or a paragraph: nothing nested in it) as a labelled piece: '**Label:** rest'
+        (or '**Label**: rest', '*Label:* rest') split from its text. (The item's parts are found here,
+        not in a helper: ~110 calls a guide.)"""
+        children = node.children
+        start = node.start
+        lead: Inline | None = None
+        blocks = _NOTHING
+        if children:
+            first = children[0]
+            tag = first.tag
+            if node.tag == "Paragraph":  # its run, if any; it starts where the paragraph does
+                if tag == "Inline":
+                    lead = first  # type: ignore[assignment]
+            elif tag == "Inline":  # a tight item: its run, then its nested blocks
+                lead = first  # type: ignore[assignment]
+                blocks = children[1:]
+                start = first.start
+            elif tag == "Paragraph":  # a loose item: its first paragraph's run, then the other blocks
+                blocks = children[1:]
+                inner = first.children
+                if inner and inner[0].tag == "Inline":
+                    lead = inner[0]  # type: ignore[assignment]
+                    start = lead.start
+            else:
+                blocks = children
         label: str | None = None
         rest = None
         end = start
@@ -370,18 +394,6 @@ class _Builder:
         labelled.end = end
         return labelled
 
-    def _item(self, item: Node) -> _Labelled:
-        """A list item as a labelled piece (_item_parts, inline: ~100 calls a guide)."""
-        children = item.children
-        if children:
-            first = children[0]
-            if first.tag == "Inline":
-                return self._labelled(first, children[1:], first.start)  # type: ignore[arg-type]
-            if first.tag == "Paragraph":
-                lead = _run_of(first)
-                return self._labelled(lead, children[1:], lead.start if lead is not None else item.start)
-        return self._labelled(None, children, item.start)
-
     def _whole_entry(self, labelled: _Labelled, *, with_label: bool) -> Entry | None:
         """All of a labelled piece's text as one entry (its nested items folded in)."""
         rest = labelled.rest
@@ -398,7 +410,7 @@ class _Builder:
             parts.append(labelled.rest.text)
         nested_text = self._blocks_text(labelled.blocks)
         for item in labelled.nested:
-            entry = self._whole_entry(self._item(item), with_label=True)
+            entry = self._whole_entry(self._labelled(item), with_label=True)
             if entry:
                 parts.append(entry.text)
         if nested_text:
@@ -412,7 +424,7 @@ class _Builder:
         """A list part's entries: the text after the label, then one entry a nested item."""
         entries = [labelled.rest] if labelled.rest else []
         for item in labelled.nested:
-            entry = self._whole_entry(self._item(item), with_label=True)
+            entry = self._whole_entry(self._labelled(item), with_label=True)
             if entry:
                 entries.append(entry)
         entries.extend(self._entry_of(block) for block in labelled.blocks)
@@ -428,9 +440,9 @@ class _Builder:
         for block in body:
             if block.tag == "List":
                 for item in block.children:
-                    self._part(answer, self._item(item))
+                    self._part(answer, self._labelled(item))
             elif block.tag == "Paragraph":
-                labelled = self._labelled(_run_of(block), [], block.start)
+                labelled = self._labelled(block)
                 if labelled.label and normalize_label(labelled.label)[0] in self.policy.answer_labels:
                     if labelled.rest:
                         answer.other.append(Part("other", None, labelled.rest.start, [labelled.rest]))
@@ -440,29 +452,28 @@ class _Builder:
                 answer.other.append(Part("other", None, block.start, [self._entry_of(block)]))
         return answer, trailing
 
-    def _kind(self, label: str | None) -> str:
-        if label is None:
-            return "other"
-        name = normalize_label(label)[0]
-        if name in self.policy.example_containers:
-            return "example_container"
-        return self.policy.part_labels.get(name, "other")
-
     def _part(self, answer: Answer, labelled: _Labelled) -> None:
-        kind = self._kind(labelled.label)
-        if labelled.label is not None:
-            answer.labels.append((labelled.label, kind, labelled.start))
+        label = labelled.label
+        kind = "other"
+        if label is not None:  # its kind: an example container, one of the policy's parts, or other
+            name = normalize_label(label)[0]
+            policy = self.policy
+            kind = "example_container" if name in policy.example_containers else policy.part_labels.get(name, "other")
+            answer.labels.append((label, kind, labelled.start))
         if kind == "example_container":
             if labelled.rest:
-                answer.other.append(Part("other", labelled.label, labelled.start, [labelled.rest]))
+                answer.other.append(Part("other", label, labelled.start, [labelled.rest]))
             for item in labelled.nested:
-                answer.examples.append(self._example(answer, self._item(item)))
+                answer.examples.append(self._example(answer, self._labelled(item)))
         elif kind == "examples":
             answer.examples.append(self._example(answer, labelled))
         elif kind in PART_KINDS:
-            getattr(answer, kind).extend(self._entries(labelled))
+            if labelled.nested or labelled.blocks:
+                getattr(answer, kind).extend(self._entries(labelled))
+            elif labelled.rest is not None:  # a plain bullet: _entries gives its text only
+                getattr(answer, kind).append(labelled.rest)
         else:
-            answer.other.append(Part("other", labelled.label, labelled.start, self._entries(labelled)))
+            answer.other.append(Part("other", label, labelled.start, self._entries(labelled)))
 
     def _example(self, answer: Answer, labelled: _Labelled) -> Example:
         texts = [labelled.rest.text] if labelled.rest else []
@@ -471,7 +482,7 @@ class _Builder:
         example_fields = self.policy.example_fields
         part_labels = self.policy.part_labels
         for item in labelled.nested:  # (~5 an example: the policy's tables and each label read once)
-            inner = self._item(item)
+            inner = self._labelled(item)
             label = inner.label  # (never "": _labelled makes an empty label None)
             field_name = kind = None
             if label is not None:
