@@ -91,33 +91,34 @@ _CONTENT = re.compile(r"[^\s:]")
 
 class _PendingEntry(Entry):
     """The text after a label, as an Entry whose `text` and `markdown` are made when first read: from
-    `_run_text` past its first `_used` characters (white space folded, a leading ':' dropped) and from
-    the document text `_source[_from:_to]` (stripped of blanks and a leading ':'). A check reads neither
+    its run's text (`_lead.text`) past its first `_used` characters (white space folded, a leading ':'
+    dropped) and from the document text `_source[_from:_lead.end]` (stripped of blanks and a leading
+    ':'); `_folded` and `_raw` are None until then (unset slots would cost an AttributeError raised on
+    each first read, and _example reads the text of every example's own entry). A check reads neither
     (rules read which parts an answer has, not their text) and making them was ~1 us an entry, ~100
     entries a guide; an export or a fix reads them once. Equal to the Entry made eagerly: same text,
     Markdown and start (its `start` may be moved to the label's, as Entry's may; `_from` stays)."""
 
-    __slots__ = ("_folded", "_raw", "_run_text", "_used", "_source", "_from", "_to")
+    __slots__ = ("_folded", "_raw", "_lead", "_used", "_source", "_from")
     _folded: str | None
     _raw: str | None
-    _run_text: str
+    _lead: Inline
     _used: int
     _source: str
     _from: int
-    _to: int
 
     @property  # type: ignore[override]
     def text(self) -> str:
         folded = self._folded
         if folded is None:
-            folded = self._folded = " ".join(self._run_text[self._used:].split()).lstrip(": ")
+            folded = self._folded = " ".join(self._lead.text[self._used:].split()).lstrip(": ")
         return folded
 
     @property  # type: ignore[override]
     def markdown(self) -> str:
         raw = self._raw
         if raw is None:
-            raw = self._raw = self._source[self._from:self._to].strip().lstrip(":").strip()
+            raw = self._raw = self._source[self._from:self._lead.end].strip().lstrip(":").strip()
         return raw
 
     # As an Entry to everything outside: its repr, equality (with any Entry) and copies (pickled as one).
@@ -143,13 +144,21 @@ class _Labelled:
     nested blocks), `start` (where the label, or the text when there is none, starts) and `end` (where
     the whole piece, nested content included, ends)."""
 
-    __slots__ = ("label", "rest", "nested", "blocks", "start", "end")
+    __slots__ = ("label", "rest", "start", "end")
     label: str | None
     rest: Entry | None
-    nested: list[Node]
-    blocks: list[Node]
     start: int
     end: int
+    # A bullet with nothing nested (most of them) has these: two stores less. A piece with nested
+    # blocks is a _Nesting, whose slots of the same names hide them.
+    nested: list[Node] = _NOTHING
+    blocks: list[Node] = _NOTHING
+
+
+class _Nesting(_Labelled):
+    """A _Labelled with nested content: its own `nested` and `blocks`."""
+
+    __slots__ = ("nested", "blocks")
 
 
 class _Builder:
@@ -347,14 +356,14 @@ class _Builder:
                 if item[0] in _LABEL_TAGS:
                     inner = " ".join(item[3].split())
                     if inner.endswith(":"):
-                        label = inner[:-1].strip()
+                        label = inner[:-1].strip() or None
                         used += len(item[3])
                         first += 1
                         rest_start = items[first][1] if first < count else item[2]
                     elif first + 1 < count:
                         after_kind, after_start, _, after_text = items[first + 1]
                         if after_kind == "Text" and after_text.lstrip().startswith(":"):
-                            label = inner.strip()
+                            label = inner or None  # (folded: no blanks around it)
                             colon = after_text.index(":")
                             used += len(item[3]) + colon + 1
                             rest_start = after_start + colon + 1
@@ -362,23 +371,24 @@ class _Builder:
             lead_text = lead.text
             if _CONTENT.search(lead_text, used) is not None:  # its text would not be empty
                 rest = _new(_PendingEntry)  # without a call to __init__: ~100 a guide
-                rest.start = rest_start
+                rest.start = rest._from = rest_start
                 rest._folded = rest._raw = None
-                rest._run_text = lead_text
+                rest._lead = lead
                 rest._used = used
                 rest._source = self.text
-                rest._from = rest_start
-                rest._to = lead_end
             if lead_end > start:
                 end = lead_end
-        labelled = _new(_Labelled)  # _Labelled(...) without a call to __init__: ~130 a guide
-        labelled.label = label or None
-        labelled.rest = rest
-        labelled.start = start
         if not blocks:  # a bullet with nothing nested
-            labelled.nested = labelled.blocks = _NOTHING
+            labelled = _new(_Labelled)  # _Labelled(...) without a call to __init__: ~130 a guide
+            labelled.label = label
+            labelled.rest = rest
+            labelled.start = start
             labelled.end = end
             return labelled
+        labelled = _new(_Nesting)
+        labelled.label = label
+        labelled.rest = rest
+        labelled.start = start
         nested: list[Node] = []
         others: list[Node] = []
         for block in blocks:
@@ -424,10 +434,18 @@ class _Builder:
         """A list part's entries: the text after the label, then one entry a nested item."""
         entries = [labelled.rest] if labelled.rest else []
         for item in labelled.nested:
-            entry = self._whole_entry(self._labelled(item), with_label=True)
+            inner = self._labelled(item)
+            if not inner.nested and not inner.blocks and inner.label is None:
+                entry = inner.rest  # a plain bullet: _whole_entry's first case, without the call
+                if entry is not None:
+                    entry.start = inner.start
+                    entries.append(entry)
+                continue
+            entry = self._whole_entry(inner, with_label=True)
             if entry:
                 entries.append(entry)
-        entries.extend(self._entry_of(block) for block in labelled.blocks)
+        if labelled.blocks:
+            entries.extend(self._entry_of(block) for block in labelled.blocks)
         return entries
 
     def answer(self, blocks: list[Node]) -> tuple[Answer, list[Node]]:
@@ -508,6 +526,7 @@ class _Builder:
                 entry = self._whole_entry(inner, with_label=False)
                 if entry:
                     texts.append(entry.text)
-        texts.extend(self._entry_of(block).text for block in labelled.blocks)
+        if labelled.blocks:
+            texts.extend(self._entry_of(block).text for block in labelled.blocks)
         example.text = "\n".join(texts)
         return example
