@@ -8,7 +8,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from guidelint import document
+from guidelint import document, markdown
 from guidelint.config import Config
 from guidelint.engine import Linter
 from guidelint.model import Entry
@@ -36,9 +36,11 @@ def test_an_entry_is_made_exactly_when_its_eager_text_is_not_empty(run_text: str
 
 def _pending(run_text: str, used: int, source: str, start: int, end: int) -> document._PendingEntry:
     entry = object.__new__(document._PendingEntry)
+    lead = object.__new__(markdown.Inline)  # (only its text and end are read)
+    lead.text, lead.end = run_text, end
     entry.start = start
     entry._folded = entry._raw = None
-    entry._run_text, entry._used, entry._source, entry._from, entry._to = run_text, used, source, start, end
+    entry._lead, entry._used, entry._source, entry._from = lead, used, source, start
     return entry
 
 

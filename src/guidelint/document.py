@@ -91,33 +91,34 @@ _CONTENT = re.compile(r"[^\s:]")
 
 class _PendingEntry(Entry):
     """The text after a label, as an Entry whose `text` and `markdown` are made when first read: from
-    `_run_text` past its first `_used` characters (white space folded, a leading ':' dropped) and from
-    the document text `_source[_from:_to]` (stripped of blanks and a leading ':'). A check reads neither
+    its run's text (`_lead.text`) past its first `_used` characters (white space folded, a leading ':'
+    dropped) and from the document text `_source[_from:_lead.end]` (stripped of blanks and a leading
+    ':'); `_folded` and `_raw` are None until then (unset slots would cost an AttributeError raised on
+    each first read, and _example reads the text of every example's own entry). A check reads neither
     (rules read which parts an answer has, not their text) and making them was ~1 us an entry, ~100
     entries a guide; an export or a fix reads them once. Equal to the Entry made eagerly: same text,
     Markdown and start (its `start` may be moved to the label's, as Entry's may; `_from` stays)."""
 
-    __slots__ = ("_folded", "_raw", "_run_text", "_used", "_source", "_from", "_to")
+    __slots__ = ("_folded", "_raw", "_lead", "_used", "_source", "_from")
     _folded: str | None
     _raw: str | None
-    _run_text: str
+    _lead: Inline
     _used: int
     _source: str
     _from: int
-    _to: int
 
     @property  # type: ignore[override]
     def text(self) -> str:
         folded = self._folded
         if folded is None:
-            folded = self._folded = " ".join(self._run_text[self._used:].split()).lstrip(": ")
+            folded = self._folded = " ".join(self._lead.text[self._used:].split()).lstrip(": ")
         return folded
 
     @property  # type: ignore[override]
     def markdown(self) -> str:
         raw = self._raw
         if raw is None:
-            raw = self._raw = self._source[self._from:self._to].strip().lstrip(":").strip()
+            raw = self._raw = self._source[self._from:self._lead.end].strip().lstrip(":").strip()
         return raw
 
     # As an Entry to everything outside: its repr, equality (with any Entry) and copies (pickled as one).
@@ -143,13 +144,21 @@ class _Labelled:
     nested blocks), `start` (where the label, or the text when there is none, starts) and `end` (where
     the whole piece, nested content included, ends)."""
 
-    __slots__ = ("label", "rest", "nested", "blocks", "start", "end")
+    __slots__ = ("label", "rest", "start", "end")
     label: str | None
     rest: Entry | None
-    nested: list[Node]
-    blocks: list[Node]
     start: int
     end: int
+    # A bullet with nothing nested (most of them) has these: two stores less. A piece with nested
+    # blocks is a _Nesting, whose slots of the same names hide them.
+    nested: list[Node] = _NOTHING
+    blocks: list[Node] = _NOTHING
+
+
+class _Nesting(_Labelled):
+    """A _Labelled with nested content: its own `nested` and `blocks`."""
+
+    __slots__ = ("nested", "blocks")
 
 
 class _Builder:
@@ -298,8 +307,32 @@ class _Builder:
 
     # --- answers ----------------------------------------------------------------------------------------
 
-    def _labelled(self, lead: Inline | None, blocks: list[Node], start: int) -> _Labelled:
-        """Split '**Label:** rest' (or '**Label**: rest', '*Label:* rest') from its text."""
+    def _labelled(self, node: Node) -> _Labelled:
+        """A list item (or a paragraph: nothing nested in it) as a labelled piece: '**Label:** rest'
+        (or '**Label**: rest', '*Label:* rest') split from its text. (The item's parts are found here,
+        not in a helper: ~110 calls a guide.)"""
+        children = node.children
+        start = node.start
+        lead: Inline | None = None
+        blocks = _NOTHING
+        if children:
+            first = children[0]
+            tag = first.tag
+            if node.tag == "Paragraph":  # its run, if any; it starts where the paragraph does
+                if tag == "Inline":
+                    lead = first  # type: ignore[assignment]
+            elif tag == "Inline":  # a tight item: its run, then its nested blocks
+                lead = first  # type: ignore[assignment]
+                blocks = children[1:]
+                start = first.start
+            elif tag == "Paragraph":  # a loose item: its first paragraph's run, then the other blocks
+                blocks = children[1:]
+                inner = first.children
+                if inner and inner[0].tag == "Inline":
+                    lead = inner[0]  # type: ignore[assignment]
+                    start = lead.start
+            else:
+                blocks = children
         label: str | None = None
         rest = None
         end = start
@@ -323,14 +356,14 @@ class _Builder:
                 if item[0] in _LABEL_TAGS:
                     inner = " ".join(item[3].split())
                     if inner.endswith(":"):
-                        label = inner[:-1].strip()
+                        label = inner[:-1].strip() or None
                         used += len(item[3])
                         first += 1
                         rest_start = items[first][1] if first < count else item[2]
                     elif first + 1 < count:
                         after_kind, after_start, _, after_text = items[first + 1]
                         if after_kind == "Text" and after_text.lstrip().startswith(":"):
-                            label = inner.strip()
+                            label = inner or None  # (folded: no blanks around it)
                             colon = after_text.index(":")
                             used += len(item[3]) + colon + 1
                             rest_start = after_start + colon + 1
@@ -338,23 +371,24 @@ class _Builder:
             lead_text = lead.text
             if _CONTENT.search(lead_text, used) is not None:  # its text would not be empty
                 rest = _new(_PendingEntry)  # without a call to __init__: ~100 a guide
-                rest.start = rest_start
+                rest.start = rest._from = rest_start
                 rest._folded = rest._raw = None
-                rest._run_text = lead_text
+                rest._lead = lead
                 rest._used = used
                 rest._source = self.text
-                rest._from = rest_start
-                rest._to = lead_end
             if lead_end > start:
                 end = lead_end
-        labelled = _new(_Labelled)  # _Labelled(...) without a call to __init__: ~130 a guide
-        labelled.label = label or None
-        labelled.rest = rest
-        labelled.start = start
         if not blocks:  # a bullet with nothing nested
-            labelled.nested = labelled.blocks = _NOTHING
+            labelled = _new(_Labelled)  # _Labelled(...) without a call to __init__: ~130 a guide
+            labelled.label = label
+            labelled.rest = rest
+            labelled.start = start
             labelled.end = end
             return labelled
+        labelled = _new(_Nesting)
+        labelled.label = label
+        labelled.rest = rest
+        labelled.start = start
         nested: list[Node] = []
         others: list[Node] = []
         for block in blocks:
@@ -369,18 +403,6 @@ class _Builder:
         labelled.blocks = others
         labelled.end = end
         return labelled
-
-    def _item(self, item: Node) -> _Labelled:
-        """A list item as a labelled piece (_item_parts, inline: ~100 calls a guide)."""
-        children = item.children
-        if children:
-            first = children[0]
-            if first.tag == "Inline":
-                return self._labelled(first, children[1:], first.start)  # type: ignore[arg-type]
-            if first.tag == "Paragraph":
-                lead = _run_of(first)
-                return self._labelled(lead, children[1:], lead.start if lead is not None else item.start)
-        return self._labelled(None, children, item.start)
 
     def _whole_entry(self, labelled: _Labelled, *, with_label: bool) -> Entry | None:
         """All of a labelled piece's text as one entry (its nested items folded in)."""
@@ -398,7 +420,7 @@ class _Builder:
             parts.append(labelled.rest.text)
         nested_text = self._blocks_text(labelled.blocks)
         for item in labelled.nested:
-            entry = self._whole_entry(self._item(item), with_label=True)
+            entry = self._whole_entry(self._labelled(item), with_label=True)
             if entry:
                 parts.append(entry.text)
         if nested_text:
@@ -412,10 +434,18 @@ class _Builder:
         """A list part's entries: the text after the label, then one entry a nested item."""
         entries = [labelled.rest] if labelled.rest else []
         for item in labelled.nested:
-            entry = self._whole_entry(self._item(item), with_label=True)
+            inner = self._labelled(item)
+            if not inner.nested and not inner.blocks and inner.label is None:
+                entry = inner.rest  # a plain bullet: _whole_entry's first case, without the call
+                if entry is not None:
+                    entry.start = inner.start
+                    entries.append(entry)
+                continue
+            entry = self._whole_entry(inner, with_label=True)
             if entry:
                 entries.append(entry)
-        entries.extend(self._entry_of(block) for block in labelled.blocks)
+        if labelled.blocks:
+            entries.extend(self._entry_of(block) for block in labelled.blocks)
         return entries
 
     def answer(self, blocks: list[Node]) -> tuple[Answer, list[Node]]:
@@ -428,9 +458,9 @@ class _Builder:
         for block in body:
             if block.tag == "List":
                 for item in block.children:
-                    self._part(answer, self._item(item))
+                    self._part(answer, self._labelled(item))
             elif block.tag == "Paragraph":
-                labelled = self._labelled(_run_of(block), [], block.start)
+                labelled = self._labelled(block)
                 if labelled.label and normalize_label(labelled.label)[0] in self.policy.answer_labels:
                     if labelled.rest:
                         answer.other.append(Part("other", None, labelled.rest.start, [labelled.rest]))
@@ -440,29 +470,28 @@ class _Builder:
                 answer.other.append(Part("other", None, block.start, [self._entry_of(block)]))
         return answer, trailing
 
-    def _kind(self, label: str | None) -> str:
-        if label is None:
-            return "other"
-        name = normalize_label(label)[0]
-        if name in self.policy.example_containers:
-            return "example_container"
-        return self.policy.part_labels.get(name, "other")
-
     def _part(self, answer: Answer, labelled: _Labelled) -> None:
-        kind = self._kind(labelled.label)
-        if labelled.label is not None:
-            answer.labels.append((labelled.label, kind, labelled.start))
+        label = labelled.label
+        kind = "other"
+        if label is not None:  # its kind: an example container, one of the policy's parts, or other
+            name = normalize_label(label)[0]
+            policy = self.policy
+            kind = "example_container" if name in policy.example_containers else policy.part_labels.get(name, "other")
+            answer.labels.append((label, kind, labelled.start))
         if kind == "example_container":
             if labelled.rest:
-                answer.other.append(Part("other", labelled.label, labelled.start, [labelled.rest]))
+                answer.other.append(Part("other", label, labelled.start, [labelled.rest]))
             for item in labelled.nested:
-                answer.examples.append(self._example(answer, self._item(item)))
+                answer.examples.append(self._example(answer, self._labelled(item)))
         elif kind == "examples":
             answer.examples.append(self._example(answer, labelled))
         elif kind in PART_KINDS:
-            getattr(answer, kind).extend(self._entries(labelled))
+            if labelled.nested or labelled.blocks:
+                getattr(answer, kind).extend(self._entries(labelled))
+            elif labelled.rest is not None:  # a plain bullet: _entries gives its text only
+                getattr(answer, kind).append(labelled.rest)
         else:
-            answer.other.append(Part("other", labelled.label, labelled.start, self._entries(labelled)))
+            answer.other.append(Part("other", label, labelled.start, self._entries(labelled)))
 
     def _example(self, answer: Answer, labelled: _Labelled) -> Example:
         texts = [labelled.rest.text] if labelled.rest else []
@@ -471,7 +500,7 @@ class _Builder:
         example_fields = self.policy.example_fields
         part_labels = self.policy.part_labels
         for item in labelled.nested:  # (~5 an example: the policy's tables and each label read once)
-            inner = self._item(item)
+            inner = self._labelled(item)
             label = inner.label  # (never "": _labelled makes an empty label None)
             field_name = kind = None
             if label is not None:
@@ -497,6 +526,7 @@ class _Builder:
                 entry = self._whole_entry(inner, with_label=False)
                 if entry:
                     texts.append(entry.text)
-        texts.extend(self._entry_of(block).text for block in labelled.blocks)
+        if labelled.blocks:
+            texts.extend(self._entry_of(block).text for block in labelled.blocks)
         example.text = "\n".join(texts)
         return example
