@@ -91,3 +91,49 @@ def test_answer_entries_of_a_guide() -> None:
     assert [(e.text, e.markdown) for e in answer.best_practices] == [("Plan early.", "Plan early.")]
     assert [(e.text, e.markdown) for e in answer.pitfalls] == [("Rushing.", "Rushing.")]
     assert [[(e.text, e.markdown) for e in part.entries] for part in answer.other] == [[("plain text", "plain text")]]
+
+
+_GUIDE_WITH_EXAMPLES = """---
+term: "Lazy examples"
+---
+## Interview Questions
+
+### Technical
+
+#### 1. How do you plan a migration?
+
+- **Example:** A move of 40 services, planned — with care.
+  - **Context:** The old cluster was at its limits.
+  - A plain nested line after the labelled ones.
+  - **Outcome:** No downtime.
+
+  A paragraph inside the example.
+- **Examples:**
+  - **Scenario 1:** Rolling back.
+  - **Scenario 2:**
+- **Pitfalls:** Skipping the dry run.
+"""
+
+
+def test_an_example_reads_and_compares_as_the_example_it_stands_for() -> None:
+    """Examples make their text and Markdown when first read; to everything else they are Examples."""
+    from guidelint.model import Example
+
+    linter = Linter(Config())
+    built = document.build(decode(_GUIDE_WITH_EXAMPLES.encode(), "g.md"), linter.policy)
+    examples = built.questions[0].answer.examples
+    assert [(e.title, e.text, e.markdown) for e in examples] == [
+        ("Example", "A move of 40 services, planned — with care.\nA plain nested line after the labelled ones.\n"
+                    "A paragraph inside the example.", "A move of 40 services, planned — with care."),
+        ("Scenario 1", "Rolling back.", "Rolling back."),
+        ("Scenario 2", "", "")]
+    first = examples[0]
+    plain = Example(first.title, first.text, first.markdown, first.start, first.context, first.approach,
+                    first.outcome, first.other)
+    assert first == plain and plain == first and not (first != plain)
+    assert repr(first) == repr(plain) and repr(first).startswith("Example(title='Example'")
+    for copied in (pickle.loads(pickle.dumps(first)), copy.copy(first), copy.deepcopy(first)):
+        assert type(copied) is Example and copied == plain
+    assert [entry.text for entry in first.context] == ["The old cluster was at its limits."]
+    assert [entry.text for entry in first.outcome] == ["No downtime."]
+    assert first != Example("Other", first.text, first.markdown, first.start)

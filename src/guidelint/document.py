@@ -5,6 +5,7 @@ Everything here reads the neutral `markdown.Node` tree; only `markdown.py` knows
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from . import frontmatter, markdown
 from .markdown import Inline, Node
@@ -134,6 +135,47 @@ class _PendingEntry(Entry):
 
     def __reduce__(self) -> tuple[type[Entry], tuple[str, str, int]]:
         return Entry, (self.text, self.markdown, self.start)
+
+
+class _PendingExample(Example):
+    """An Example whose `text` and `markdown` are made when first read: `text` joins `_pieces` (strings,
+    or Entries whose text is read then) with line breaks; `markdown` is `_rest`'s (its own entry's) or "".
+    A check reads neither (rules ask which parts an answer has), and making them forced the lazy entries
+    they come from: ~14 examples a guide. An export or a fix reads each once. To everything outside it
+    is an Example: equal to one with the same values, with Example's repr, copied and pickled as one."""
+
+    _pieces: list[str | Entry]
+    _rest: Entry | None
+
+    @property  # type: ignore[override]
+    def text(self) -> str:
+        made = self.__dict__.get("_text")
+        if made is None:
+            made = self.__dict__["_text"] = "\n".join(
+                piece if type(piece) is str else piece.text for piece in self._pieces)  # type: ignore[union-attr]
+        return made
+
+    @property  # type: ignore[override]
+    def markdown(self) -> str:
+        return self._rest.markdown if self._rest is not None else ""
+
+    def _as_example(self) -> Example:
+        return Example(self.title, self.text, self.markdown, self.start, self.context, self.approach, self.outcome,
+                       self.other)
+
+    def __repr__(self) -> str:
+        return repr(self._as_example())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Example):
+            return self._as_example() == (other._as_example() if isinstance(other, _PendingExample) else other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # (as Example's: equal by value, mutable)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return Example, (self.title, self.text, self.markdown, self.start, self.context, self.approach, self.outcome,
+                         self.other)
 
 
 class _Labelled:
@@ -494,9 +536,11 @@ class _Builder:
             answer.other.append(Part("other", label, labelled.start, self._entries(labelled)))
 
     def _example(self, answer: Answer, labelled: _Labelled) -> Example:
-        texts = [labelled.rest.text] if labelled.rest else []
-        example = Example(title=labelled.label, text="", start=labelled.start,
-                          markdown=labelled.rest.markdown if labelled.rest else "")
+        rest = labelled.rest
+        texts: list[str | Entry] = [rest] if rest else []  # (their text is read when the example's is)
+        example = _new(_PendingExample)  # its text and Markdown made when first read (see _PendingExample)
+        example.__dict__.update(title=labelled.label, start=labelled.start, context=[], approach=[], outcome=[],
+                                other=[], _pieces=texts, _rest=rest if rest else None)
         example_fields = self.policy.example_fields
         part_labels = self.policy.part_labels
         for item in labelled.nested:  # (~5 an example: the policy's tables and each label read once)
@@ -525,8 +569,7 @@ class _Builder:
             else:
                 entry = self._whole_entry(inner, with_label=False)
                 if entry:
-                    texts.append(entry.text)
+                    texts.append(entry)
         if labelled.blocks:
             texts.extend(self._entry_of(block).text for block in labelled.blocks)
-        example.text = "\n".join(texts)
         return example
