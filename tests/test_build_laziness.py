@@ -137,3 +137,24 @@ def test_an_example_reads_and_compares_as_the_example_it_stands_for() -> None:
     assert [entry.text for entry in first.context] == ["The old cluster was at its limits."]
     assert [entry.text for entry in first.outcome] == ["No downtime."]
     assert first != Example("Other", first.text, first.markdown, first.start)
+
+
+def test_lazy_entries_and_examples_can_be_changed_and_replaced_as_eager_ones() -> None:
+    import dataclasses
+
+    from guidelint.model import Example
+
+    linter = Linter(Config())
+    built = document.build(decode(_GUIDE_WITH_EXAMPLES.encode(), "g.md"), linter.policy)
+    answer = built.questions[0].answer
+    entry, example = answer.pitfalls[0], answer.examples[0]
+    assert type(entry) is document._PendingEntry and type(example) is document._PendingExample
+    moved = dataclasses.replace(entry, start=1)
+    assert (moved.text, moved.markdown, moved.start) == ("Skipping the dry run.", "Skipping the dry run.", 1)
+    renamed = dataclasses.replace(example, title="Renamed")
+    assert (renamed.title, renamed.text, renamed.markdown) == ("Renamed", example.text, example.markdown)
+    entry.text, entry.markdown = "changed", "*changed*"
+    example.text, example.markdown = "new text", "new *text*"
+    assert entry == Entry("changed", "*changed*", entry.start)
+    assert example == Example("Example", "new text", "new *text*", example.start, example.context, example.approach,
+                              example.outcome, example.other)

@@ -28,3 +28,14 @@ def test_a_diagnostic_comes_back_whole(severity: Severity, fix: Fix | None) -> N
         assert back.severity is severity
     assert _fields(copy.deepcopy(diagnostic)) == _fields(diagnostic)
     assert _fields(copy.copy(diagnostic)) == _fields(diagnostic)
+
+
+def test_a_diagnostic_of_a_subclass_or_with_a_plain_severity_comes_back_as_it_was() -> None:
+    class Marked(Diagnostic):
+        pass
+
+    for severity in ("error", 0, None):
+        diagnostic = Diagnostic("g.md", 1, 1, "GL002", 1, 2, "trailing-whitespace", severity, "m")  # type: ignore[arg-type]
+        assert _fields(pickle.loads(pickle.dumps(diagnostic))) == _fields(diagnostic)
+    marked = Marked("g.md", 1, 1, "GL002", 1, 2, "trailing-whitespace", Severity.INFO, "m")
+    assert type(copy.deepcopy(marked)) is Marked

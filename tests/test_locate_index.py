@@ -84,3 +84,19 @@ def test_front_matter_locate_with_a_repeated_key() -> None:
     assert front.locate(("tags", 1), key=False) == yamlnodes.Located(23, 24, None)
     assert front.locate(("tags", 5), key=False) == yamlnodes.Located(19, 25, "flow")
     assert front.locate(("missing", "x")) == yamlnodes.Located(4, 35, "block")
+
+
+def test_a_copied_or_pickled_document_starts_with_an_empty_index() -> None:
+    """The index is keyed by the ids of this tree's nodes: a copy has other nodes."""
+    import copy
+    import pickle
+
+    from guidelint import yamlnodes
+
+    doc = yamlnodes.load("a:\n  b: 1\nc: 2\n")
+    first = doc.locate(("a", "b"))
+    assert doc._index
+    for other in (copy.deepcopy(doc), pickle.loads(pickle.dumps(doc)), copy.copy(doc)):
+        assert other._index == {}
+        place = other.locate(("a", "b"))
+        assert (place.start, place.end) == (first.start, first.end)

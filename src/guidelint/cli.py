@@ -315,6 +315,8 @@ def _report_run(project: Any, files: list[str], mode: Any, *, cache: Any, known:
             try:
                 report_file = ReportFile(output_file)
             except OSError as error:
+                if cache is not None:
+                    cache.close()
                 _fail(f"cannot write {output_file}: {error.strerror or error}")
             streams.append(reporters.make(output_format, report_file.write, rules=rules.values(), fail_on=fail_on))
             terminal_format = "text"
@@ -367,11 +369,13 @@ def _report_run(project: Any, files: list[str], mode: Any, *, cache: Any, known:
         progress.close()
     except ReportFileError as error:  # (the file removed its temporary file itself)
         progress.close()
+        if cache is not None:
+            cache.close()
         _fail(str(error))
     except BaseException:
         if report_file is not None:
             report_file.abort()
-        if cache is not None:  # (closed, not left to the process's end: the process ends without teardown)
+        if cache is not None:  # (closed here and above, not left to the process's end, which skips teardown)
             cache.close()
         raise
     finally:

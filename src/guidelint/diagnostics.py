@@ -83,8 +83,10 @@ class Diagnostic:
         """Pickled (from worker processes to the parent, ~12 a guide) as its values and rebuilt by one call:
         the state a slots dataclass pickles by default is restored one object.__setattr__ a field, and its
         severity by a call to the enum; together ~6 us a finding, ~100 us a guide, in the parent."""
-        return _rebuilt, (self.path, self.line, self.column, self.code, self.end_line, self.end_column,
-                          self.slug, int(self.severity), self.message, self.fix, self.fingerprint)
+        severity = self.severity
+        return _rebuilt, (type(self), self.path, self.line, self.column, self.code, self.end_line, self.end_column,
+                          self.slug, int(severity) if type(severity) is Severity else severity, self.message,
+                          self.fix, self.fingerprint)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -108,7 +110,8 @@ class Diagnostic:
 _SEVERITIES = {int(severity): severity for severity in Severity}
 
 
-def _rebuilt(path: str, line: int, column: int, code: str, end_line: int, end_column: int, slug: str,
-             severity: int, message: str, fix: Fix | None, fingerprint: str) -> Diagnostic:
-    return Diagnostic(path, line, column, code, end_line, end_column, slug, _SEVERITIES[severity], message, fix,
-                      fingerprint)
+def _rebuilt(cls: type[Diagnostic], path: str, line: int, column: int, code: str, end_line: int, end_column: int,
+             slug: str, severity: Any, message: str, fix: Fix | None, fingerprint: str) -> Diagnostic:
+    # (a severity that was not a Severity, given by a library caller, comes back as it was)
+    return cls(path, line, column, code, end_line, end_column, slug,
+               _SEVERITIES.get(severity, severity) if type(severity) is int else severity, message, fix, fingerprint)

@@ -115,12 +115,20 @@ class _PendingEntry(Entry):
             folded = self._folded = " ".join(self._lead.text[self._used:].split()).lstrip(": ")
         return folded
 
+    @text.setter
+    def text(self, value: str) -> None:  # (assignable as Entry's, so dataclasses.replace works too)
+        self._folded = value
+
     @property  # type: ignore[override]
     def markdown(self) -> str:
         raw = self._raw
         if raw is None:
             raw = self._raw = self._source[self._from:self._lead.end].strip().lstrip(":").strip()
         return raw
+
+    @markdown.setter
+    def markdown(self, value: str) -> None:
+        self._raw = value
 
     # As an Entry to everything outside: its repr, equality (with any Entry) and copies (pickled as one).
     def __repr__(self) -> str:
@@ -155,9 +163,21 @@ class _PendingExample(Example):
                 piece if type(piece) is str else piece.text for piece in self._pieces)  # type: ignore[union-attr]
         return made
 
+    @text.setter
+    def text(self, value: str) -> None:  # (assignable as Example's, so dataclasses.replace works too)
+        self.__dict__["_text"] = value
+
     @property  # type: ignore[override]
     def markdown(self) -> str:
-        return self._rest.markdown if self._rest is not None else ""
+        made = self.__dict__.get("_markdown")
+        if made is None:
+            rest = self.__dict__.get("_rest")
+            made = self.__dict__["_markdown"] = rest.markdown if rest is not None else ""
+        return made
+
+    @markdown.setter
+    def markdown(self, value: str) -> None:
+        self.__dict__["_markdown"] = value
 
     def _as_example(self) -> Example:
         return Example(self.title, self.text, self.markdown, self.start, self.context, self.approach, self.outcome,

@@ -54,6 +54,12 @@ class YamlDoc:
     # mapping node id -> its pairs by key text (see _keys); the nodes live as long as `root`
     _index: dict[int, dict[str, tuple[Any, Any]]] = field(default_factory=dict, repr=False, compare=False)
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Copies and pickles start with an empty index: its keys are the ids of this tree's nodes."""
+        state = self.__dict__.copy()
+        state["_index"] = {}
+        return state
+
     def locate(self, path: tuple[Any, ...], *, key: bool = True, shift: int = 0) -> Located | None:
         """Where the node at `path` is; for a mapping entry, its key (key=True) or its value. `shift` is
         added to both offsets (the YAML text's offset in a document)."""
