@@ -255,6 +255,12 @@ def _agree_with_python_loader(nodes: list[Any], text: str) -> None:
         return
     scalars = sorted((node.start_mark.index, node.end_mark.index, node.style or None, node.value)
                      for node in nodes)
+    _refuse_tabs(text, tab, scalars)
+
+
+def _refuse_tabs(text: str, tab: int, scalars: list[tuple[int, int, str | None, str]]) -> None:
+    """A tab, from the first one at `tab`, outside quoted and block scalars (`scalars`: every scalar's
+    (start, end, style, value), sorted) and before a line's comment: refused as the Python loader does."""
     starts = [scalar[0] for scalar in scalars]
 
     def style_at(offset: int) -> Any:  # the style of the scalar holding `offset` ("" for none)
