@@ -3,18 +3,15 @@ from __future__ import annotations
 
 import contextlib
 import hmac
-import json
 import os
 import stat
 import time
 from typing import TYPE_CHECKING, Any
 
-from . import __version__
+from . import __version__, resultrows
 from .cache_files import CacheFolder, CacheUnavailable, user_key
-from .diagnostics import Diagnostic, Edit, Fix, Severity
 from .engine import Linter
 from .fileio import TooLarge, read_limited
-from .rules import REGISTRY, CorpusEntry
 from .runner import FileOutcome, index_entry, stat_signature
 
 if TYPE_CHECKING:
@@ -46,31 +43,13 @@ def _own_file(status: os.stat_result) -> bool:
     return stat.S_ISREG(status.st_mode) and status.st_nlink == 1
 
 
-def _encode_diagnostic(d: Diagnostic) -> list[Any]:
-    fix = None if d.fix is None else [d.fix.description, d.fix.safe, [[e.start, e.end, e.replacement] for e in d.fix.edits]]
-    return [d.line, d.column, d.code, d.end_line, d.end_column, d.slug, int(d.severity), d.message, fix,
-            d.fingerprint]
-
-
-_SEVERITY = {int(severity): severity for severity in Severity}
-
-
-def _decode_diagnostic(path: str, row: list[Any]) -> Diagnostic:
-    """A cached finding; KeyError for a rule this guidelint does not have (not our cache entry)."""
-    line, column, code, end_line, end_column, slug, severity, message, fix, print_ = row
-    REGISTRY[code]  # noqa: B018 - the lookup is the check
-    decoded_fix = None if fix is None else Fix(fix[0], tuple([Edit(*edit) for edit in fix[2]]), bool(fix[1]))
-    # positional, in field order: a warm run makes one per cached finding
-    return Diagnostic(path, line, column, code, end_line, end_column, slug, _SEVERITY[severity], message,
-                      decoded_fix, print_)
-
-
 class ResultCache:
     """Lint results keyed by file content + configuration + schema + rules data + guidelint version.
 
     One SQLite database (the standard library's sqlite3: a well-tested store that reads only the pages a
     lookup needs, so memory does not grow with the cache or the run), `v7/results.db`, of two tables:
-    - result(key, value, mac): the result of linting content with that key (cache_key), as JSON;
+    - result(key, value, mac): the result of linting content with that key (cache_key), as JSON rows
+      (resultrows.py);
     - file(path, size, mtime_ns, ino, ctime_ns, settings, key, mac): each file (absolute path) by its stat
       signature, its settings key and the key of the content it had, so a run over unchanged files reads
       no file at all. A file is recorded only when its content was hashed in this run, its stat did not
@@ -330,28 +309,10 @@ class ResultCache:
         """The cached outcome of `path`, whose result has content key `key` (from `lookup`); None when it is
         no longer there or is not ours after all."""
         value = self._cached_value(key)
-        if value is None:
+        decoded = None if value is None else resultrows.decode(path, value)
+        if decoded is None:
             return None
-        try:
-            cached = json.loads(value)
-        except (ValueError, RecursionError):
-            return None
-        return self._decoded(path, cached)
-
-    @staticmethod
-    def _decoded(path: str, cached: Any) -> FileOutcome | None:
-        """A cached result as an outcome; None when it is malformed or not ours."""
-        if type(cached) is not list or len(cached) != 2:
-            return None
-        try:
-            rows, corpus = cached
-            diagnostics = [_decode_diagnostic(path, row) for row in rows]
-            entries = [CorpusEntry.from_row(row) for row in corpus] if corpus else []
-            if any(REGISTRY[entry.code].corpus_message is None for entry in entries):
-                return None  # not a corpus rule here: not our cache entry
-        except (TypeError, ValueError, KeyError):
-            return None  # malformed, or a rule this guidelint does not have
-        return FileOutcome(path, diagnostics, corpus=entries)
+        return FileOutcome(path, decoded[0], corpus=decoded[1])
 
     def _remember(self, absolute: bytes, entry: list[Any]) -> None:
         size, mtime, ino, ctime, settings, key = entry
@@ -363,8 +324,9 @@ class ResultCache:
     def store(self, outcome: FileOutcome) -> None:
         key = outcome.cache_key
         assert key is not None
-        result = [[_encode_diagnostic(d) for d in outcome.diagnostics], [entry.to_row() for entry in outcome.corpus]]
-        value = json.dumps(result, separators=(",", ":")).encode("ascii")
+        value = outcome.encoded  # (encoded where the file was checked, a worker process in a large run)
+        if value is None:
+            value = resultrows.encode(outcome.diagnostics, outcome.corpus)
         self.results.append((key, value, self._result_mac(key, value)))
         if outcome.index_entry is not None:  # the worker saw the file stay put while it read it
             self._remember(self._absolute(outcome.path), outcome.index_entry)

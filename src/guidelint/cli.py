@@ -355,8 +355,9 @@ def _report_run(project: Any, files: list[str], mode: Any, *, cache: Any, known:
             diagnostics = outcome.diagnostics
             if outcome.corpus:
                 # (the run's own string for the path: the corpus keeps one for each first of a key)
-                diagnostics = diagnostics + corpus.add(files[position], outcome.corpus)
-                diagnostics.sort()  # (a file's own findings come sorted from the linter)
+                found = corpus.add(files[position], outcome.corpus)
+                if found:  # (a file's own findings come sorted from the linter)
+                    diagnostics = sorted(diagnostics + found)
             if kept is not None:
                 kept.extend(diagnostics)
                 continue

@@ -200,6 +200,10 @@ class StatisticsReport(Report):
                            for (code, slug), count in rows) + totals.line(p) + "\n")
 
 
+_QUOTED_LABEL = {severity: f'"{severity.label}"' for severity in Severity}  # (Severity.label is an enum property)
+_SAFE, _UNSAFE = '"safe"', '"unsafe"'  # Fix.applicability, quoted
+
+
 class JsonReport(Report):
     """A JSON array of `Diagnostic.to_dict()`, one finding a line. Written out field by field with the
     C string encoder: the same text as json.dumps of each dict (a test holds them together), in less
@@ -215,15 +219,18 @@ class JsonReport(Report):
         from json.encoder import encode_basestring as quote  # the C function where there is one
 
         rows = []
+        path_seen = quoted_path = None  # (the findings of one file share their path: quoted once)
         for d in diagnostics:
+            if d.path is not path_seen:
+                path_seen, quoted_path = d.path, quote(d.path)
             fix = d.fix
             rows.append(
-                f'{{"path": {quote(d.path)}, "line": {d.line}, "column": {d.column}, "end_line": {d.end_line}, '
+                f'{{"path": {quoted_path}, "line": {d.line}, "column": {d.column}, "end_line": {d.end_line}, '
                 f'"end_column": {d.end_column}, "code": {quote(d.code)}, "rule": {quote(d.slug)}, '
-                f'"severity": {quote(d.severity.label)}, "message": {quote(d.message)}, "fixable": '
+                f'"severity": {_QUOTED_LABEL[d.severity]}, "message": {quote(d.message)}, "fixable": '
                 + ('false, "fix": null}' if fix is None else
                    f'true, "fix": {{"description": {quote(fix.description)}, '
-                   f'"applicability": {quote(fix.applicability)}}}}}'))
+                   f'"applicability": {_SAFE if fix.safe else _UNSAFE}}}}}'))
         self.write(jsontext.safe((",\n" if self.started else "[\n") + ",\n".join(rows)))
         self.started = True
 
