@@ -1,4 +1,4 @@
-"""generation-artifact finds its hint words in one Aho-Corasick pass (pyahocorasick) over the folded
+"""generation-artifact finds its hint words in one Aho-Corasick pass (ahocorasick-rs) over the folded
 text: the answer must be `hint in text.lower()` for every hint, as the plain scans gave."""
 from __future__ import annotations
 
@@ -49,3 +49,21 @@ def test_a_hint_inside_a_longer_word_and_none_given() -> None:
     assert finder("turn") and finder("todo") and finder("sure") and not finder("tbd")
     nothing = generation_artifact._hint_finder("Return", frozenset())
     assert nothing("turn") and not nothing("todo")
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(_PIECES), st.text(max_size=4)), max_size=30), st.integers(1, 9))
+def test_windows_of_any_size_find_what_one_pass_finds(pieces: list[str], window: int) -> None:
+    """The text is searched a window at a time (a hint may straddle two windows, or end the text)."""
+    saved = generation_artifact._WINDOW
+    generation_artifact._WINDOW = window
+    try:
+        _check("".join(pieces), _HINTS)
+    finally:
+        generation_artifact._WINDOW = saved
+
+
+def test_a_huge_text_of_hints_is_searched_a_window_at_a_time() -> None:
+    text = "todo " * 200_000 + "x" * 70_000 + "Lorem Ipsum"  # (17 windows; the last hint in the last)
+    finder = generation_artifact._hint_finder(text, frozenset({"todo", "lorem ipsum", "fixme"}))
+    assert finder("todo") and finder("lorem ipsum") and not finder("fixme")
