@@ -321,10 +321,10 @@ class ResultCache:
         if len(self.files) >= BATCH:
             self._flush()
 
-    def store(self, outcome: FileOutcome) -> None:
+    def store(self, outcome: FileOutcome, *, value: bytes | None = None) -> None:
+        """Keep `outcome`'s result: `value` is its encoding when a worker process made it (runner.Sent)."""
         key = outcome.cache_key
         assert key is not None
-        value = outcome.encoded  # (encoded where the file was checked, a worker process in a large run)
         if value is None:
             value = resultrows.encode(outcome.diagnostics, outcome.corpus)
         self.results.append((key, value, self._result_mac(key, value)))

@@ -11,7 +11,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .diagnostics import Diagnostic
 from .engine import Linter
@@ -47,27 +47,27 @@ class FileOutcome:
     cache_key: str | None = None  # set when this result may be cached
     index_entry: list[Any] | None = None  # the file's stat signature + settings + key, when safe to index
     corpus: list[CorpusEntry] = field(default_factory=list)  # this file's part in the corpus rules
-    # `diagnostics` and `corpus` as the result cache stores them (resultrows.encode), made where a file
-    # to cache was checked; then the outcome crosses from a worker process as these bytes (see __reduce__)
-    encoded: bytes | None = field(default=None, compare=False, repr=False)
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        """Pickled by its fields; a checked file's outcome with `encoded` (a run that keeps a cache) as those
-        bytes, from which the parent makes its findings again and which it stores in the cache as they
-        are. Per guide (~12 findings, measured on bench's corpus): the worker spends ~40 us encoding, as
-        it spent pickling, and the parent ~30 us decoding instead of ~40 us unpickling and ~40 us
-        encoding for the cache."""
-        if self.encoded is not None and not (self.messages or self.diff or self.fixed or self.write_failed):
-            return _sent, (self.path, self.encoded, self.cache_key, self.index_entry)
-        return FileOutcome, (self.path, self.diagnostics, self.messages, self.diff, self.fixed, self.write_failed,
-                             self.cache_key, self.index_entry, self.corpus, self.encoded)
 
 
-def _sent(path: str, encoded: bytes, cache_key: str | None, entry: list[Any] | None) -> FileOutcome:
-    from .resultrows import decode_sent
+class Sent(NamedTuple):
+    """A checked file's outcome as a worker process sends it in a run that keeps a cache: its findings
+    and corpus entries as the JSON rows the cache stores (resultrows.encode). The parent makes the
+    findings again from them (`received`) and stores the bytes as they came, where it used to unpickle
+    the findings and encode them again itself. Per guide (~12 findings, 8 fixes; bench's corpus,
+    in-process): the worker spends ~25 us encoding where it spent ~35 pickling, and the parent ~25-30 us
+    decoding where it spent ~35 unpickling and ~40 encoding for the cache."""
 
-    diagnostics, corpus = decode_sent(path, encoded)
-    return FileOutcome(path, diagnostics, cache_key=cache_key, index_entry=entry, corpus=corpus, encoded=encoded)
+    path: str
+    encoded: bytes
+    cache_key: str
+    index_entry: list[Any] | None
+
+    def received(self) -> FileOutcome:
+        from .resultrows import decode_sent
+
+        diagnostics, corpus = decode_sent(self.path, self.encoded)
+        return FileOutcome(self.path, diagnostics, cache_key=self.cache_key, index_entry=self.index_entry,
+                           corpus=corpus)
 
 
 def stat_signature(path: str) -> list[int] | None:
@@ -115,13 +115,8 @@ def process(linter: Linter, path: str, mode: Mode) -> FileOutcome:
         result = linter.lint_source(source)
         cacheable = mode.cache and source.problem is None and data is not None
         key = linter.cache_key(data, path) if cacheable else None  # the bytes read: no encode(text) again
-        if key is None:
-            return FileOutcome(path, result.diagnostics, corpus=result.corpus)
-        from .resultrows import encode as encoded
-
-        entry = index_entry(path, before, linter.settings_key(path), key, time.time_ns())
-        return FileOutcome(path, result.diagnostics, cache_key=key, index_entry=entry, corpus=result.corpus,
-                           encoded=encoded(result.diagnostics, result.corpus))
+        entry = index_entry(path, before, linter.settings_key(path), key, time.time_ns()) if key else None
+        return FileOutcome(path, result.diagnostics, cache_key=key, index_entry=entry, corpus=result.corpus)
     from .fixer import WriteError, fix_source, write_atomic
 
     outcome = FileOutcome(path)
@@ -145,6 +140,16 @@ def process(linter: Linter, path: str, mode: Mode) -> FileOutcome:
     outcome.diagnostics = fixed.remaining
     outcome.corpus = fixed.final.corpus if fixed.final is not None else []
     return outcome
+
+
+def process_to_send(linter: Linter, path: str, mode: Mode) -> FileOutcome | Sent:
+    """`process`, in a worker process: a result to cache goes to the parent as a Sent (see there)."""
+    outcome = process(linter, path, mode)
+    if outcome.cache_key is None or not _WORKER.get("in_worker"):  # (in this process: nothing to send)
+        return outcome
+    from .resultrows import encode
+
+    return Sent(outcome.path, encode(outcome.diagnostics, outcome.corpus), outcome.cache_key, outcome.index_entry)
 
 
 class CorpusFindings:
@@ -179,6 +184,7 @@ _WORKER: dict[str, Any] = {}
 def _init_worker(config: Any) -> None:
     if "linter" not in _WORKER:  # forked workers inherit the parent's linter
         _WORKER["linter"] = Linter(config)
+    _WORKER["in_worker"] = True
     tune_gc()
 
 
@@ -236,7 +242,7 @@ def run(linter: Linter, files: list[str], mode: Mode, *, jobs: int, cache: Resul
     hits: list[str | None] = [cache.lookup(linter, path) for path in files] if looking else []  # type: ignore[union-attr]
     pending = [path for position, path in enumerate(files) if not looking or hits[position] is None]
     caching = replace(mode, cache=cache is not None)
-    computed = parallel_map(process, linter, pending, caching, jobs=jobs)
+    computed = parallel_map(process_to_send, linter, pending, caching, jobs=jobs)
     with contextlib.closing(computed):  # a run that stops early stops its workers now, not at exit
         for position, path in enumerate(files):
             key = hits[position] if looking else None
@@ -249,7 +255,12 @@ def run(linter: Linter, files: list[str], mode: Mode, *, jobs: int, cache: Resul
                         cache.store(outcome)  # type: ignore[union-attr]
             else:
                 outcome = next(computed)
-                if cache is not None and outcome.cache_key is not None:
+                if type(outcome) is Sent:
+                    sent = outcome
+                    outcome = sent.received()
+                    if cache is not None:
+                        cache.store(outcome, value=sent.encoded)
+                elif cache is not None and outcome.cache_key is not None:
                     cache.store(outcome)
             if progress is not None:
                 progress.step()

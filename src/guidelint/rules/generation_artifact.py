@@ -126,8 +126,9 @@ def _hint_finder(text: str, hints: frozenset[str]) -> Callable[[str], bool]:
         lowered = None
     found: set[str] = set()
     if automaton is not None:
-        # A window at a time, overlapping by a hint's length, until every hint is found: the matches of
-        # one window are a list (a huge file of "todo" would make millions at once).
+        # A window at a time, each reaching the longest hint's length less one into the next (a hint
+        # across the edge is in one of them), until every hint is found: the matches of one window are a
+        # list (a huge file of "todo" would make millions at once).
         reach = max(map(len, by_index)) - 1
         view = memoryview(searched)
         for start in range(0, max(1, len(searched) - reach), _WINDOW):
