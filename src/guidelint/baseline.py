@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
+from . import jsontext
 from .diagnostics import Diagnostic
 from .errors import ConfigError
 from .fileio import replace_file
@@ -30,7 +31,8 @@ def write(path: str, diagnostics: list[Diagnostic], *, key: Callable[[str], str]
         entries.setdefault(key(d.path), []).append(
             {"code": d.code, "rule": d.slug, "fingerprint": d.fingerprint, "message": d.message})
     data = {"guidelint_baseline": FORMAT, "findings": entries}
-    replace_file(path, (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+    # (jsontext: a file name that is not UTF-8, read with surrogate escapes, is written as \u escapes)
+    replace_file(path, (jsontext.indented(data) + "\n").encode("utf-8"))
 
 
 def load(path: str) -> dict[str, Counter[str]]:

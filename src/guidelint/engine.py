@@ -286,7 +286,8 @@ def fingerprint(code: str, message: str, document: Document, line: int) -> str:
 
 def fingerprint_of(code: str, message: str, content: str) -> str:
     material = "\0".join((code, _without_digits(message), _without_digits(content)))
-    return hashlib.sha256(material.encode("utf-8")).hexdigest()[:20]
+    # (a message may quote a file name that is not UTF-8, read with surrogate escapes: kept as written)
+    return hashlib.sha256(material.encode("utf-8", "surrogatepass")).hexdigest()[:20]
 
 
 @functools.lru_cache(maxsize=1024)

@@ -32,6 +32,18 @@ def shown(text: str, *, lines: bool = False) -> str:
     return (_CONTROL_BUT_LINES if lines else _CONTROL).sub(lambda match: f"\\x{ord(match.group()):02x}", text)
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _xml_text(text: str) -> str:
+    """`shown(text)` without surrogates, which XML cannot hold: a byte of a file name that is not UTF-8
+    (read with surrogate escapes, U+DC80-U+DCFF) as \\xNN, any other as \\uNNNN."""
+    def escape(match: re.Match[str]) -> str:
+        code = ord(match.group())
+        return f"\\x{code - 0xdc00:02x}" if 0xdc80 <= code <= 0xdcff else f"\\u{code:04x}"
+    return _SURROGATE.sub(escape, shown(text))
+
+
 def _default_fail_on(path: str) -> Severity:
     return Severity.ERROR
 
@@ -346,12 +358,12 @@ class JunitReport(Report):
 
         self.tests += 1
         if not diagnostics:
-            self.body.write(f'    <testcase classname="guidelint" name={quoteattr(shown(path))}/>\n')
+            self.body.write(f'    <testcase classname="guidelint" name={quoteattr(_xml_text(path))}/>\n')
             return
-        body = escape("\n".join(f"{d.line}:{d.column}: {d.code} [{d.slug}] {d.severity.label}: {shown(d.message)}"
+        body = escape("\n".join(f"{d.line}:{d.column}: {d.code} [{d.slug}] {d.severity.label}: {_xml_text(d.message)}"
                                 for d in diagnostics))
         threshold = self.fail_on(path)
-        lines = [f'    <testcase classname="guidelint" name={quoteattr(shown(path))}>\n']
+        lines = [f'    <testcase classname="guidelint" name={quoteattr(_xml_text(path))}>\n']
         if any(d.severity >= threshold for d in diagnostics):
             self.failures += 1
             lines.append(f'      <failure type="guidelint" message={quoteattr(_plural(len(diagnostics), "finding"))}>'
