@@ -74,3 +74,23 @@ def test_a_cached_run_gives_the_same_report(folder: Path, tmp_path: Path) -> Non
     warm = _run(folder, *cached)
     assert cold.stdout == warm.stdout == _run(folder, "--format", "json", "--no-cache").stdout
     assert len(json.loads(cold.stdout)) >= 1
+
+
+@pytest.mark.parametrize("unit", ["guide", "question"])
+def test_an_export_takes_the_name(folder: Path, tmp_path: Path, unit: str) -> None:
+    environment = {**os.environ, "LC_ALL": "C.UTF-8"}
+    lines = subprocess.run([str(GUIDELINT), "export", "--include-invalid", "--unit", unit, "."], cwd=folder,
+                           capture_output=True, env=environment, timeout=120, check=False)
+    assert lines.returncode == 0 and b"Traceback" not in lines.stderr, lines.stderr
+    paths = sorted({json.loads(line)["source"]["path"] for line in lines.stdout.splitlines()})
+    assert paths == [BAD, "good.md"]  # JSON holds the byte as a \udcff escape
+    pq = pytest.importorskip("pyarrow.parquet")
+    target = tmp_path / "guides.parquet"
+    done = subprocess.run([str(GUIDELINT), "export", "--include-invalid", "--unit", unit, "--format", "parquet",
+                           "-o", str(target), "."], cwd=folder, capture_output=True, env=environment, timeout=120,
+                          check=False)
+    assert done.returncode == 0 and b"Traceback" not in done.stderr, done.stderr
+    rows = pq.read_table(target).to_pylist()
+    assert sorted({row["source"]["path"] for row in rows}) == ["bad\\xff.md", "good.md"]  # Parquet: UTF-8 only
+    messages = [issue["message"] for row in rows for issue in row["issues"]]
+    assert any("duplicates the term of bad\\xff.md:2" in message for message in messages)

@@ -73,8 +73,29 @@ def writer(path: str, unit: str) -> Any:
 
 def write_batch(parquet_writer: Any, records: list[dict[str, Any]], unit: str) -> None:
     """One row group of records."""
+    parquet_writer.write_table(table([_row(r) for r in records], unit))
+
+
+def table(rows: list[dict[str, Any]], unit: str) -> Any:
+    """An Arrow table of rows (`_row`) in the export's schema."""
     pa = _pyarrow()
-    parquet_writer.write_table(pa.Table.from_pylist([_row(r) for r in records], schema=schema(unit)))
+    try:
+        return pa.Table.from_pylist(rows, schema=schema(unit))
+    except UnicodeEncodeError:  # a file name that is not UTF-8 (surrogate escapes), in a path or a message
+        return pa.Table.from_pylist([_without_surrogates(row) for row in rows], schema=schema(unit))
+
+
+def _without_surrogates(value: Any) -> Any:
+    """Every string in `value` as UTF-8 can hold it (source.without_surrogates)."""
+    from .source import without_surrogates
+
+    if isinstance(value, str):
+        return without_surrogates(value)
+    if isinstance(value, dict):
+        return {key: _without_surrogates(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_without_surrogates(item) for item in value]
+    return value
 
 
 def read(path: str) -> list[dict[str, Any]]:

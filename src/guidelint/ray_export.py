@@ -28,6 +28,7 @@ from typing import Any
 
 import click
 
+from . import jsontext
 from .api import CorpusReducer, Settings, process_file
 from .diagnostics import Diagnostic, Severity
 from .errors import ConfigError
@@ -68,7 +69,8 @@ class _Process:
             columns["corpus"].append(json.dumps([entry.to_row() for entry in result.corpus]))
             columns["severity"].append(json.dumps({code: s.label for code, s in result.corpus_severity.items()}))
             columns["id"].append(result.record["id"] if result.record is not None else None)
-            columns["record"].append(json.dumps(result.record, ensure_ascii=False) if result.record is not None else None)
+            # (jsontext: a file name that is not UTF-8 is written as \u escapes, which Arrow's strings take)
+            columns["record"].append(jsontext.line(result.record) if result.record is not None else None)
         return pa.table({name: pa.array(values, type=COLUMNS[name]()) for name, values in columns.items()})
 
     def _planned(self, path: str) -> tuple[int, int, str]:
@@ -112,8 +114,6 @@ COLUMNS = {"position": _int, "skipped": _string, "reason": _string, "corpus": _s
 
 def _finish(batch: Any, *, kept: set[int], corpus: dict[int, list[Diagnostic]], unit: str) -> Any:
     """Rows of the export's Parquet schema for the records kept, with their corpus findings."""
-    import pyarrow as pa
-
     from . import parquet
 
     rows = []
@@ -122,7 +122,7 @@ def _finish(batch: Any, *, kept: set[int], corpus: dict[int, list[Diagnostic]], 
             continue
         guide = with_corpus_issues(json.loads(text), corpus.get(position, []))
         rows.extend(parquet._row(r) for r in (question_records(guide) if unit == "question" else [guide]))
-    return pa.Table.from_pylist(rows, schema=parquet.schema(unit))
+    return parquet.table(rows, unit)
 
 
 def export(project: Any, files: list[str], output: str, *, unit: str, keep_markdown: bool, include_invalid: bool,

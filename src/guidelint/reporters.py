@@ -32,16 +32,11 @@ def shown(text: str, *, lines: bool = False) -> str:
     return (_CONTROL_BUT_LINES if lines else _CONTROL).sub(lambda match: f"\\x{ord(match.group()):02x}", text)
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
 def _xml_text(text: str) -> str:
-    """`shown(text)` without surrogates, which XML cannot hold: a byte of a file name that is not UTF-8
-    (read with surrogate escapes, U+DC80-U+DCFF) as \\xNN, any other as \\uNNNN."""
-    def escape(match: re.Match[str]) -> str:
-        code = ord(match.group())
-        return f"\\x{code - 0xdc00:02x}" if 0xdc80 <= code <= 0xdcff else f"\\u{code:04x}"
-    return _SURROGATE.sub(escape, shown(text))
+    """`shown(text)` without surrogates, which XML cannot hold (source.without_surrogates)."""
+    from .source import without_surrogates
+
+    return without_surrogates(shown(text))
 
 
 def _default_fail_on(path: str) -> Severity:

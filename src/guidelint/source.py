@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import array
 import bisect
+import re
 from dataclasses import dataclass
 
 BOM = "\ufeff"
@@ -69,6 +70,20 @@ def decode(data: bytes, path: str = "<text>", *, max_bytes: int | None = None) -
         what = "empty file" if not text else "file has only whitespace"
         return Source(path, text, bom=bom, problem=ReadProblem(what, "empty"))
     return Source(path, text, bom=bom)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _surrogate_escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code - 0xdc00:02x}" if 0xdc80 <= code <= 0xdcff else f"\\u{code:04x}"
+
+
+def without_surrogates(text: str) -> str:
+    """`text` as UTF-8 can hold it (XML, Parquet): a byte of a file name that is not UTF-8, which Python
+    reads as a surrogate escape (U+DC80-U+DCFF), written as \\xNN, and any other surrogate as \\uNNNN."""
+    return _SURROGATE.sub(_surrogate_escape, text)
 
 
 def encode(source_text: str, *, bom: bool) -> bytes:
