@@ -107,11 +107,11 @@ class Diagnostic:
         }
 
 
-_SEVERITIES = {int(severity): severity for severity in Severity}
+SEVERITY_OF = {int(severity): severity for severity in Severity}  # (a lookup: calling the enum costs more)
 
 
 def _rebuilt(cls: type[Diagnostic], path: str, line: int, column: int, code: str, end_line: int, end_column: int,
              slug: str, severity: Any, message: str, fix: Fix | None, fingerprint: str) -> Diagnostic:
     # (a severity that was not a Severity, given by a library caller, comes back as it was)
     return cls(path, line, column, code, end_line, end_column, slug,
-               _SEVERITIES.get(severity, severity) if type(severity) is int else severity, message, fix, fingerprint)
+               SEVERITY_OF.get(severity, severity) if type(severity) is int else severity, message, fix, fingerprint)

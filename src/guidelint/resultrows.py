@@ -10,10 +10,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .diagnostics import Diagnostic, Edit, Fix, Severity
+from .diagnostics import SEVERITY_OF, Diagnostic, Edit, Fix
 from .rules import REGISTRY, CorpusEntry
 
-_SEVERITY = {int(severity): severity for severity in Severity}
 _DUMPS = json.JSONEncoder(separators=(",", ":")).encode  # (json.dumps makes an encoder each call)
 
 
@@ -52,19 +51,21 @@ def decode(path: str, value: bytes) -> tuple[list[Diagnostic], list[CorpusEntry]
 
 def _checked(path: str, row: list[Any]) -> Diagnostic:
     """A cached finding; KeyError for a rule this guidelint does not have (not our cache entry)."""
+    diagnostic = _diagnostic(path, row)
+    REGISTRY[diagnostic.code]  # noqa: B018 - the lookup is the check
+    return diagnostic
+
+
+def _diagnostic(path: str, row: list[Any]) -> Diagnostic:
     line, column, code, end_line, end_column, slug, severity, message, fix, print_ = row
-    REGISTRY[code]  # noqa: B018 - the lookup is the check
-    decoded_fix = None if fix is None else Fix(fix[0], tuple([Edit(*edit) for edit in fix[2]]), bool(fix[1]))
+    if fix is not None:
+        fix = Fix(fix[0], tuple([Edit(*edit) for edit in fix[2]]), bool(fix[1]))
     # positional, in field order: a warm run makes one per cached finding
-    return Diagnostic(path, line, column, code, end_line, end_column, slug, _SEVERITY[severity], message,
-                      decoded_fix, print_)
+    return Diagnostic(path, line, column, code, end_line, end_column, slug, SEVERITY_OF[severity], message, fix,
+                      print_)
 
 
 def decode_sent(path: str, value: bytes) -> tuple[list[Diagnostic], list[CorpusEntry]]:
     """The results a worker process of this run encoded: nothing to check."""
     rows, corpus = json.loads(value)
-    diagnostics = [Diagnostic(path, line, column, code, end_line, end_column, slug, _SEVERITY[severity], message,
-                              None if fix is None else Fix(fix[0], tuple([Edit(*edit) for edit in fix[2]]), fix[1]),
-                              print_)
-                   for line, column, code, end_line, end_column, slug, severity, message, fix, print_ in rows]
-    return diagnostics, [CorpusEntry(*row) for row in corpus]
+    return [_diagnostic(path, row) for row in rows], [CorpusEntry(*row) for row in corpus]
